@@ -1,0 +1,18 @@
+/** What every command-line entry point shares: a clear one-line error instead of a stack trace. */
+export async function runMain(main: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await main();
+    process.exitCode = code ?? 0;
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (process.env.EX5_DEBUG === '1' && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** For commands whose issue is not done yet: say what is missing and fail. */
+export function notYetImplemented(command: string, what: string): never {
+  process.stderr.write(`${command}: not implemented yet: ${what}\n`);
+  process.exit(2);
+}

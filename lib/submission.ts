@@ -1,0 +1,52 @@
+/**
+ * Loads a submission's files (the reference, the skeleton or a student's copy) through the contract.
+ * Each part is its own file, so a broken file costs only the parts that need it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { SUBMISSION_FILES, type SubmissionModules, type SubmissionPart } from './contract.js';
+
+/** What each file must export, and of what kind. */
+const REQUIRED_EXPORTS: Record<SubmissionPart, Record<string, 'function'>> = {
+  gmm: { GMM: 'function' },
+  umm: { UMM: 'function' },
+  attention: { CausalSelfAttention: 'function' },
+  training: { gptLoss: 'function', lastCharacterAccuracy: 'function' },
+  generation: { topKProbabilities: 'function', sampleNextTokens: 'function', generate: 'function' },
+};
+
+export class SubmissionError extends Error {
+  override name = 'SubmissionError';
+}
+
+/** The repository's root (this file lives in lib/). */
+export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+export function resolveSubmissionDir(dir: string): string {
+  const absolute = path.resolve(dir);
+  if (!existsSync(absolute)) throw new SubmissionError(`submission folder ${dir} does not exist`);
+  return absolute;
+}
+
+/** Imports one part of a submission and checks its exports; errors name the file and the export. */
+export async function loadPart<P extends SubmissionPart>(
+  dir: string,
+  part: P,
+): Promise<SubmissionModules[P]> {
+  const file = path.join(resolveSubmissionDir(dir), SUBMISSION_FILES[part]);
+  if (!existsSync(file)) throw new SubmissionError(`${file}: file is missing`);
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new SubmissionError(`${file}: cannot be loaded: ${reason}`);
+  }
+  for (const [name, kind] of Object.entries(REQUIRED_EXPORTS[part])) {
+    if (typeof module[name] !== kind) {
+      throw new SubmissionError(`${file}: must export ${kind} ${name}, found ${typeof module[name]}`);
+    }
+  }
+  return module as unknown as SubmissionModules[P];
+}
