@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SUBMISSION_FILES, type SubmissionModules, type SubmissionPart } from './contract.js';
 
 /** What each file must export, and of what kind. */
@@ -21,7 +21,7 @@ export class SubmissionError extends Error {
 }
 
 /** The repository's root (this file lives in lib/). */
-export const PROJECT_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export function resolveSubmissionDir(dir: string): string {
   const absolute = path.resolve(dir);
