@@ -1,0 +1,178 @@
+/**
+ * Runs one child process under a wall-clock and a memory limit. The child gets its own process group;
+ * a watchdog sums the resident memory of the child and all its descendants (Jest and its workers) and
+ * kills the whole tree with SIGKILL past either limit, so nothing the submission does can outlive it.
+ * V8's --max-old-space-size (via NODE_OPTIONS, inherited by every node descendant) stops a JavaScript
+ * heap early; the watchdog catches what lives outside it (Buffers, WebAssembly memory).
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Limits {
+  timeoutMs: number;
+  memoryMb: number;
+}
+
+export interface IsolatedRun<Message> {
+  /** The first message the child sent over IPC, if any. */
+  message?: Message;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Set when the watchdog killed the tree. */
+  killedFor?: 'timeout' | 'memory';
+  /** The last bytes of the child's stdout and stderr (a flood of output costs no memory). */
+  stdoutTail: string;
+  stderrTail: string;
+  seconds: number;
+  peakRssMb: number;
+}
+
+export interface IsolatedCommand {
+  /** Arguments to node (flags, then the script). */
+  nodeArgs: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  user?: { uid: number; gid: number };
+}
+
+const TAIL_BYTES = 64 * 1024;
+const WATCH_INTERVAL_MS = 200;
+
+export function runIsolated<Message>(
+  command: IsolatedCommand,
+  input: unknown,
+  limits: Limits,
+): Promise<IsolatedRun<Message>> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [`--max-old-space-size=${limits.memoryMb}`, ...command.nodeArgs], {
+    cwd: command.cwd,
+    env: { ...command.env, NODE_OPTIONS: `--max-old-space-size=${limits.memoryMb}` },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+    uid: command.user?.uid,
+    gid: command.user?.gid,
+  });
+  const stdout = new Tail(TAIL_BYTES);
+  const stderr = new Tail(TAIL_BYTES);
+  child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+
+  let message: Message | undefined;
+  let killedFor: IsolatedRun<Message>['killedFor'];
+  let peakRssMb = 0;
+  child.once('message', (received) => {
+    message = received as Message;
+  });
+  child.on('error', () => undefined); // a failed spawn also ends in 'close', with the reason on stderr
+  if (child.connected) child.send(input as object);
+
+  const watchdog = setInterval(() => {
+    if (child.pid === undefined) return;
+    const tree = processTree(child.pid);
+    const rssMb = tree.reduce((sum, pid) => sum + residentMb(pid), 0);
+    peakRssMb = Math.max(peakRssMb, rssMb);
+    if (performance.now() - started > limits.timeoutMs) killedFor ??= 'timeout';
+    else if (rssMb > limits.memoryMb) killedFor ??= 'memory';
+    if (killedFor) killTree(child.pid, tree);
+  }, WATCH_INTERVAL_MS);
+
+  // Once the child is gone, so is everything it started (a stray holding its pipes would stall 'close').
+  child.on('exit', () => {
+    if (child.pid !== undefined) killTree(child.pid, processTree(child.pid));
+  });
+  return new Promise((resolve) => {
+    child.on('close', (exitCode, signal) => {
+      clearInterval(watchdog);
+      resolve({
+        message,
+        exitCode,
+        signal,
+        killedFor,
+        stdoutTail: stdout.text(),
+        stderrTail: stderr.text(),
+        seconds: (performance.now() - started) / 1000,
+        peakRssMb: Math.round(peakRssMb),
+      });
+    });
+  });
+}
+
+/** Keeps the last `limit` bytes of a stream. */
+class Tail {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  constructor(private readonly limit: number) {}
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    while (this.bytes - this.chunks[0].length >= this.limit) this.bytes -= this.chunks.shift()!.length;
+  }
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  pgid: number;
+}
+
+/** Every process from /proc (Linux); elsewhere none, and only the time limit and V8's heap limit apply. */
+function allProcesses(): ProcStat[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const stats: ProcStat[] = [];
+  for (const pid of pids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so split after the last ')'
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.push({ pid: Number(pid), ppid: Number(fields[1]), pgid: Number(fields[2]) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return stats;
+}
+
+/** The child, its descendants, and anything left in its process group. */
+function processTree(root: number): number[] {
+  const stats = allProcesses();
+  const tree = new Set<number>([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const stat of stats) {
+      if (!tree.has(stat.pid) && (tree.has(stat.ppid) || stat.pgid === root)) {
+        tree.add(stat.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+function residentMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function killTree(root: number, tree: number[]): void {
+  for (const target of [-root, ...tree]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,228 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import yazl from 'yazl';
+import { SUBMISSION_FILES } from '../../lib/contract.js';
+import {
+  findSubmissions,
+  fingerprint,
+  readSubmission,
+  submissionId,
+  type SubmissionSource,
+} from './submissions.js';
+import { isSafeEntryName, readZipEntries, UnreadableSubmissionError } from './unzip.js';
+
+const NAMES = Object.values(SUBMISSION_FILES);
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ex5-submissions-test-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+interface ZipEntry {
+  name: string;
+  content?: string | Buffer;
+  mode?: number;
+}
+
+function zipBuffer(entries: ZipEntry[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const entry of entries) {
+    if (entry.name.endsWith('/')) zip.addEmptyDirectory(entry.name);
+    else zip.addBuffer(Buffer.from(entry.content ?? `// ${entry.name}\n`), entry.name, { mode: entry.mode });
+  }
+  zip.end();
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    zip.outputStream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('error', reject);
+  });
+}
+
+async function writeZip(name: string, entries: ZipEntry[]): Promise<SubmissionSource> {
+  const file = path.join(dir, name);
+  writeFileSync(file, await zipBuffer(entries));
+  return { id: submissionId(name), path: file, kind: 'zip' };
+}
+
+/** yazl refuses unsafe names, so write a safe one of the same length and patch it in place. */
+async function writeZipWithRawName(
+  name: string,
+  safeName: string,
+  rawName: string,
+): Promise<SubmissionSource> {
+  expect(rawName.length).toBe(safeName.length);
+  const bytes = await zipBuffer([...NAMES.map((n) => ({ name: n })), { name: safeName }]);
+  const patched = Buffer.from(bytes.toString('latin1').replaceAll(safeName, rawName), 'latin1');
+  const file = path.join(dir, name);
+  writeFileSync(file, patched);
+  return { id: submissionId(name), path: file, kind: 'zip' };
+}
+
+async function unreadableReason(source: SubmissionSource): Promise<string> {
+  const error = await readSubmission(source).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(UnreadableSubmissionError);
+  return (error as Error).message;
+}
+
+describe('submission IDs and discovery', () => {
+  test('the ID is the name without ex5- and .zip', () => {
+    expect(submissionId('ex5-s1234567.zip')).toBe('s1234567');
+    expect(submissionId('ex5-anna.ZIP')).toBe('anna');
+    expect(submissionId('bob')).toBe('bob');
+  });
+
+  test('folders and zips are found, other files skipped, sorted by ID', async () => {
+    mkdirSync(path.join(dir, 'ex5-b'));
+    writeFileSync(path.join(dir, 'ex5-a.zip'), '');
+    writeFileSync(path.join(dir, 'notes.txt'), '');
+    mkdirSync(path.join(dir, '.hidden'));
+    const found = await findSubmissions(dir);
+    expect(found.map((source) => [source.id, source.kind])).toEqual([
+      ['a', 'zip'],
+      ['b', 'folder'],
+    ]);
+  });
+
+  test('two entries with one ID are an error naming both', async () => {
+    mkdirSync(path.join(dir, 'ex5-a'));
+    writeFileSync(path.join(dir, 'ex5-a.zip'), '');
+    await expect(findSubmissions(dir)).rejects.toThrow(/two submissions have the ID a/);
+  });
+
+  test('a missing submissions folder is a one-line error', async () => {
+    await expect(findSubmissions(path.join(dir, 'nope'))).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('reading a zip safely', () => {
+  test('files at the root of the zip', async () => {
+    const files = await readSubmission(
+      await writeZip(
+        'ex5-a.zip',
+        NAMES.map((name) => ({ name })),
+      ),
+    );
+    expect([...files.keys()].sort()).toEqual([...NAMES].sort());
+    expect(files.get('gmm.ts')!.toString()).toBe('// gmm.ts\n');
+  });
+
+  test('files inside one top-level folder; __MACOSX and other files ignored', async () => {
+    const source = await writeZip('ex5-a.zip', [
+      { name: 'ex5-a/' },
+      ...NAMES.map((name) => ({ name: `ex5-a/${name}` })),
+      { name: '__MACOSX/ex5-a/._gmm.ts' },
+      { name: '__MACOSX/gmm.ts' },
+      { name: 'ex5-a/notes.md' },
+    ]);
+    const files = await readSubmission(source);
+    expect([...files.keys()].sort()).toEqual([...NAMES].sort());
+  });
+
+  test('a missing file is not unreadable: the grader scores it', async () => {
+    const files = await readSubmission(await writeZip('ex5-a.zip', [{ name: 'gmm.ts' }]));
+    expect([...files.keys()]).toEqual(['gmm.ts']);
+  });
+
+  test('files in two folders are ambiguous', async () => {
+    const reason = await unreadableReason(
+      await writeZip('ex5-a.zip', [{ name: 'x/gmm.ts' }, { name: 'y/umm.ts' }]),
+    );
+    expect(reason).toMatch(/more than one folder: x, y/);
+  });
+
+  test('no submission file at all', async () => {
+    const reason = await unreadableReason(
+      await writeZip('ex5-a.zip', [{ name: 'a/b/gmm.ts' }, { name: 'x.txt' }]),
+    );
+    expect(reason).toMatch(/none of gmm.ts/);
+  });
+
+  test('zip-slip: a `..` entry makes the zip unreadable', async () => {
+    const reason = await unreadableReason(await writeZipWithRawName('ex5-a.zip', 'aa/evil.ts', '../evil.ts'));
+    expect(reason).toMatch(/ex5-a\.zip/);
+    expect(reason).toMatch(/\.\.\/evil\.ts|invalid relative path/);
+  });
+
+  test('an absolute entry name makes the zip unreadable', async () => {
+    const reason = await unreadableReason(
+      await writeZipWithRawName('ex5-a.zip', 'tmp/evil.ts', '/tm/evil.ts'),
+    );
+    expect(reason).toMatch(/absolute path|outside/);
+  });
+
+  test('a symbolic link entry makes the zip unreadable', async () => {
+    const source = await writeZip('ex5-a.zip', [
+      ...NAMES.filter((name) => name !== 'gmm.ts').map((name) => ({ name })),
+      { name: 'gmm.ts', content: '/etc/passwd', mode: 0o120777 },
+    ]);
+    expect(await unreadableReason(source)).toMatch(/"gmm.ts" is a symbolic link/);
+  });
+
+  test('a corrupt zip is unreadable, not a crash', async () => {
+    const file = path.join(dir, 'ex5-a.zip');
+    writeFileSync(file, Buffer.from('PK\u0003\u0004 this is not really a zip'));
+    expect(await unreadableReason({ id: 'a', path: file, kind: 'zip' })).toMatch(/not a readable zip/);
+  });
+
+  test('a truncated zip is unreadable', async () => {
+    const bytes = await zipBuffer(NAMES.map((name) => ({ name, content: 'x'.repeat(1000) })));
+    const file = path.join(dir, 'ex5-a.zip');
+    writeFileSync(file, bytes.subarray(0, bytes.length - 30));
+    expect(await unreadableReason({ id: 'a', path: file, kind: 'zip' })).toMatch(/ex5-a\.zip/);
+  });
+
+  test('limits: too many entries, a file too large once inflated (a zip bomb)', async () => {
+    const many = await writeZip(
+      'ex5-many.zip',
+      Array.from({ length: 12 }, (_, i) => ({ name: `f${i}.txt` })),
+    );
+    await expect(
+      readZipEntries(many.path, () => true, { maxEntries: 10, maxFileBytes: 1e6, maxTotalBytes: 1e6 }),
+    ).rejects.toThrow(/12 entries, more than the 10 allowed/);
+    // 5 MB of zeros deflate to a few kB: the header's size is checked before inflating
+    const bomb = await writeZip('ex5-bomb.zip', [{ name: 'gmm.ts', content: Buffer.alloc(5e6) }]);
+    expect(await unreadableReason(bomb)).toMatch(/"gmm.ts" is 5000000 bytes, more than the 2097152 allowed/);
+  });
+
+  test('entry names: relative and forward-slashed only', () => {
+    expect(isSafeEntryName('a/gmm.ts')).toBe(true);
+    expect(isSafeEntryName('a/')).toBe(true);
+    for (const bad of ['../x', 'a/../../x', '/etc/x', 'C:/x', 'a\\..\\x', 'a//x', './x', '']) {
+      expect(isSafeEntryName(bad)).toBe(false);
+    }
+  });
+});
+
+describe('reading a folder safely', () => {
+  test('files at the root or in one subfolder', async () => {
+    mkdirSync(path.join(dir, 'ex5-a', 'inner'), { recursive: true });
+    for (const name of NAMES) writeFileSync(path.join(dir, 'ex5-a', 'inner', name), name);
+    const files = await readSubmission({ id: 'a', path: path.join(dir, 'ex5-a'), kind: 'folder' });
+    expect([...files.keys()].sort()).toEqual([...NAMES].sort());
+  });
+
+  test('a linked file is refused, not followed', async () => {
+    mkdirSync(path.join(dir, 'ex5-a'));
+    writeFileSync(path.join(dir, 'secret.txt'), 'secret');
+    symlinkSync(path.join(dir, 'secret.txt'), path.join(dir, 'ex5-a', 'gmm.ts'));
+    const source: SubmissionSource = { id: 'a', path: path.join(dir, 'ex5-a'), kind: 'folder' };
+    expect(await unreadableReason(source)).toMatch(/gmm.ts is a symbolic link/);
+  });
+
+  test('the fingerprint changes with any byte and ignores read order', () => {
+    const a = new Map([
+      ['gmm.ts', Buffer.from('a')],
+      ['umm.ts', Buffer.from('b')],
+    ]);
+    const reordered = new Map([...a].reverse());
+    const changed = new Map([...a, ['umm.ts', Buffer.from('c')]]);
+    expect(fingerprint(a)).toBe(fingerprint(reordered));
+    expect(fingerprint(a)).not.toBe(fingerprint(changed));
+  });
+});

@@ -1,0 +1,38 @@
+/** Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/). */
+import type { GradeReport } from '../results.js';
+
+export interface GradescopeTest {
+  name: string;
+  number: string;
+  score: number;
+  max_score: number;
+  output: string;
+  status: 'passed' | 'failed';
+  visibility: 'visible' | 'after_published';
+}
+
+export interface GradescopeResults {
+  score: number;
+  max_score: number;
+  output: string;
+  visibility: 'visible';
+  tests: GradescopeTest[];
+}
+
+export function toGradescopeResults(report: GradeReport): GradescopeResults {
+  return {
+    score: report.score,
+    max_score: report.maxScore,
+    output: report.notes.join('\n'),
+    visibility: 'visible',
+    tests: report.tests.map((test, index) => ({
+      name: `${test.group}: ${test.name}`,
+      number: `${index + 1} (${test.id})`,
+      score: test.points,
+      max_score: test.maxPoints,
+      output: test.passed ? '' : (test.reason ?? ''),
+      status: test.passed ? 'passed' : 'failed',
+      visibility: test.hidden ? 'after_published' : 'visible',
+    })),
+  };
+}

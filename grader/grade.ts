@@ -1,0 +1,46 @@
+/**
+ * The grader's programmatic entry point: stage the submission, run the suites in a child process,
+ * score the raw results against the rubric. Writers in format/ turn the report into a table or JSON.
+ */
+import path from 'node:path';
+import { PROJECT_ROOT } from '../lib/submission.js';
+import { withoutForfeitedFiles } from './integrity/enforce.js';
+import { checkImports, importCheckNotes } from './integrity/imports.js';
+import type { GradeReport } from './results.js';
+import { loadRubric } from './rubric.js';
+import { runGraderSuites } from './runner/run.js';
+import { scoreRun } from './scorer.js';
+import { stageSubmission, type StagedSubmission } from './staging.js';
+
+export interface GradeOptions {
+  /** The public fixtures (default: fixtures/). */
+  fixturesDir?: string;
+  /** A TA's hidden fixtures, read by the rubric's hidden tests (default: the public ones). */
+  hiddenFixturesDir?: string;
+  /** Wall-clock limit for the whole run; unfinished tests score 0 (default 300 s). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_FIXTURES_DIR = path.join(PROJECT_ROOT, 'fixtures');
+export const DEFAULT_TIMEOUT_MS = 300_000;
+
+export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<GradeReport> {
+  const rubric = loadRubric();
+  const staged = await stageSubmission(dir);
+  let checked: StagedSubmission | undefined;
+  try {
+    // The import rule is checked on the staged copy; offending files are stubbed out before anything runs.
+    const violations = checkImports(staged.dir);
+    checked = await withoutForfeitedFiles(staged.dir, violations);
+    const run = await runGraderSuites({
+      submissionDir: checked.dir,
+      fixturesDir: path.resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR),
+      hiddenFixturesDir: options.hiddenFixturesDir && path.resolve(options.hiddenFixturesDir),
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+    return scoreRun(dir, rubric, run, importCheckNotes(violations));
+  } finally {
+    await checked?.cleanup();
+    await staged.cleanup();
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Applies the allowed-imports rule before grading: a file that breaks it is never loaded. The grader
+ * gets a copy of the submission in which that file is replaced by a module that throws on import, so
+ * every test needing the part fails with one line naming the file, and the code itself never runs.
+ */
+import { randomBytes } from 'node:crypto';
+import { cp, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SUBMISSION_FILES } from '../../lib/contract.js';
+import { PROJECT_ROOT } from '../../lib/submission.js';
+import { STAGING_PREFIX, type StagedSubmission } from '../staging.js';
+import { forfeitedParts, type ImportViolation } from './imports.js';
+
+/** The module that stands in for a file that breaks the rule. */
+export function stubSource(file: string, violations: ImportViolation[]): string {
+  const first = violations.find((v) => v.file === file)!;
+  const message = `not graded: ${file} breaks the allowed-imports rule (line ${first.line}: ${first.code})`;
+  return `throw new Error(${JSON.stringify(message)});\n`;
+}
+
+/**
+ * `dir` as it is when there is no violation; otherwise a copy beside it (under the project root, so that
+ * `../lib/` still resolves) with each offending file stubbed. `cleanup` removes the copy.
+ */
+export async function withoutForfeitedFiles(
+  dir: string,
+  violations: ImportViolation[],
+): Promise<StagedSubmission> {
+  if (violations.length === 0) return { dir, cleanup: async () => {} };
+  const copy = path.join(PROJECT_ROOT, `${STAGING_PREFIX}${randomBytes(6).toString('hex')}`);
+  await cp(dir, copy, { recursive: true, filter: (source) => path.basename(source) !== 'node_modules' });
+  for (const part of forfeitedParts(violations)) {
+    const file = SUBMISSION_FILES[part];
+    await writeFile(path.join(copy, file), stubSource(file, violations));
+  }
+  return { dir: copy, cleanup: () => rm(copy, { recursive: true, force: true }) };
+}

@@ -1,0 +1,22 @@
+/** @jest-config-loader esbuild-register */
+import type { Config } from 'jest';
+
+// The grader's suites, run by grader/runner (never by `npm test`): the root config's ESM transform,
+// results through runner/reporter.js, the submission folder in EX5_SUBMISSION.
+const config: Config = {
+  rootDir: '..',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // ts-jest transpiles file by file (tsconfig's isolatedModules), so its diagnostics are syntax errors
+  // only: a submission that does not parse fails to load; type errors do not cost points
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true }],
+  },
+  testMatch: ['<rootDir>/grader/suites/*.grade.ts'],
+  setupFilesAfterEnv: ['<rootDir>/lib/testing/setup.ts'],
+  reporters: ['<rootDir>/grader/runner/reporter.js'],
+  testTimeout: 60_000,
+};
+
+export default config;

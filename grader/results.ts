@@ -1,0 +1,32 @@
+/**
+ * What grading produces: one outcome per rubric test, points per group, the total. The scorer
+ * (scorer.ts) builds a GradeReport from Jest's raw results; the writers in format/ print it.
+ */
+
+export const GROUPS = ['GMM', 'UMM', 'attention', 'GPT step', 'generation'] as const;
+export type Group = (typeof GROUPS)[number];
+
+export interface TestOutcome {
+  /** The rubric's stable id, e.g. `gmm.loglik.fixtures`. */
+  id: string;
+  group: Group;
+  name: string;
+  points: number;
+  maxPoints: number;
+  passed: boolean;
+  /** One line saying what was wrong and where (failed tests only). */
+  reason?: string;
+  /** Shown to students only after grades are published (Gradescope). */
+  hidden: boolean;
+}
+
+export interface GradeReport {
+  /** The submission folder as given. */
+  submission: string;
+  score: number;
+  maxScore: number;
+  groups: { group: Group; points: number; maxPoints: number }[];
+  tests: TestOutcome[];
+  /** Extra visible lines for the table and the results (e.g. an allowed-imports check). */
+  notes: string[];
+}

@@ -1,0 +1,159 @@
+/**
+ * Runs the grader's Jest suites on a submission in a child process and returns Jest's raw results, one
+ * entry per suite file. Submission code runs only in that child; scoring happens in the caller.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../lib/submission.js';
+
+export interface RawTest {
+  title: string;
+  status: string;
+  failureMessages: string[];
+}
+
+/** One suite file's results as the reporter wrote them; `error` when the file could not run at all. */
+export interface RawSuite {
+  file: string;
+  error: string | null;
+  tests: RawTest[];
+  /** False when the run was stopped before the file finished. */
+  finished?: boolean;
+}
+
+export interface RawRun {
+  suites: RawSuite[];
+  /** Set when the run was stopped at the time limit. */
+  timedOutAfterMs?: number;
+}
+
+export interface RunOptions {
+  submissionDir: string;
+  fixturesDir: string;
+  hiddenFixturesDir?: string;
+  timeoutMs: number;
+}
+
+export class GradingRunError extends Error {
+  override name = 'GradingRunError';
+}
+
+const JEST = path.join(PROJECT_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
+const CONFIG = path.join(PROJECT_ROOT, 'grader', 'jest.config.ts');
+
+const SUITES_DIR = path.join(PROJECT_ROOT, 'grader', 'suites');
+/** A hung suite's own time limit on its second chance. */
+const MIN_SUITE_TIMEOUT_MS = 30_000;
+
+/**
+ * One Jest run over every suite. If it hits the time limit, a hung suite has stopped the ones after it,
+ * so each suite that did not finish gets a run of its own, with its share of the limit.
+ */
+export async function runGraderSuites(options: RunOptions): Promise<RawRun> {
+  const first = await runJest(options, undefined, options.timeoutMs);
+  if (!first.timedOut) return { suites: first.suites };
+  const finished = first.suites.filter((suite) => suite.finished);
+  const done = new Set(finished.map((suite) => path.basename(suite.file)));
+  const suiteFiles = readdirSync(SUITES_DIR).filter((file) => file.endsWith('.grade.ts'));
+  const limit = Math.max(MIN_SUITE_TIMEOUT_MS, options.timeoutMs / suiteFiles.length);
+  const suites = [...finished];
+  for (const file of suiteFiles.filter((name) => !done.has(name))) {
+    suites.push(...(await runJest(options, path.join(SUITES_DIR, file), limit)).suites);
+  }
+  return { suites, timedOutAfterMs: limit };
+}
+
+/** A Jest run over all suites or one, and what the reporter wrote before it ended or was stopped. */
+async function runJest(
+  options: RunOptions,
+  suiteFile: string | undefined,
+  timeoutMs: number,
+): Promise<{ suites: RawSuite[]; timedOut: boolean }> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'ex5-grade-'));
+  const resultsFile = path.join(scratch, 'results.jsonl');
+  try {
+    const { code, timedOut, output } = await spawnJest(options, suiteFile, resultsFile, timeoutMs);
+    const suites = existsSync(resultsFile) ? parseLines(await readFile(resultsFile, 'utf8')) : [];
+    if (suites.length === 0 && !timedOut) {
+      const tail = output.trim().split('\n').slice(-5).join(' | ');
+      throw new GradingRunError(`the grader's Jest run produced no results (exit ${code}): ${tail}`);
+    }
+    return { suites, timedOut };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** The reporter's lines (tests and finished files) grouped into suites, in order of appearance. */
+function parseLines(text: string): RawSuite[] {
+  const suites = new Map<string, RawSuite>();
+  for (const line of text.split('\n').filter((row) => row.trim() !== '')) {
+    const entry = JSON.parse(line) as Partial<RawTest> & { file: string; error?: string | null };
+    let suite = suites.get(entry.file);
+    if (!suite)
+      suites.set(entry.file, (suite = { file: entry.file, error: null, tests: [], finished: false }));
+    if (entry.title === undefined) {
+      suite.error = entry.error ?? null;
+      suite.finished = true;
+    } else
+      suite.tests.push({
+        title: entry.title,
+        status: entry.status ?? 'failed',
+        failureMessages: entry.failureMessages ?? [],
+      });
+  }
+  return [...suites.values()];
+}
+
+function spawnJest(
+  options: RunOptions,
+  suiteFile: string | undefined,
+  resultsFile: string,
+  timeoutMs: number,
+): Promise<{ code: number | null; timedOut: boolean; output: string }> {
+  const args = [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    JEST,
+    '--config',
+    CONFIG,
+    '--runInBand', // measured faster than 2 workers on 2 cores: tfjs and ts-jest start once
+    '--ci',
+    '--silent', // a submission's console output is not part of the grade
+    ...(suiteFile === undefined ? [] : ['--runTestsByPath', suiteFile]),
+  ];
+  const env = {
+    ...process.env,
+    EX5_SUBMISSION: options.submissionDir,
+    EX5_FIXTURES: options.fixturesDir,
+    EX5_HIDDEN_FIXTURES: options.hiddenFixturesDir ?? '',
+    EX5_RESULTS_FILE: resultsFile,
+    EX5_QUIET_BACKEND: '1',
+  };
+  return new Promise((resolve, reject) => {
+    // detached: its own process group, so that the time limit stops Jest's workers too
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, detached: true });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new GradingRunError(`cannot start Jest: ${error.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, timedOut, output });
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import { toGradescopeResults } from './format/gradescope.js';
+import { formatReportTable } from './format/table.js';
+import type { RubricEntry } from './rubric.js';
+import type { RawRun } from './runner/run.js';
+import { oneLineReason, scoreRun, ScoringError } from './scorer.js';
+
+const rubric: RubricEntry[] = [
+  { id: 'gmm.one', group: 'GMM', points: 3, name: 'first', hidden: false },
+  { id: 'gmm.two', group: 'GMM', points: 2, name: 'second', hidden: true },
+  { id: 'umm.one', group: 'UMM', points: 5, name: 'third', hidden: false },
+];
+
+const stack =
+  'Error: GMM.logLikelihood: value at row 3 is -4.12, expected -2.71 (did you include log 2π?)\n    at Object.<anonymous> (grader/suites/gmm.grade.ts:10:5)';
+
+describe('the scorer', () => {
+  test('points come from the rubric, reasons are one line without the stack', () => {
+    const run: RawRun = {
+      suites: [
+        {
+          file: '/x/grader/suites/gmm.grade.ts',
+          error: null,
+          tests: [
+            { title: '[gmm.one] first', status: 'passed', failureMessages: [] },
+            { title: '[gmm.two] second', status: 'failed', failureMessages: [stack] },
+          ],
+        },
+        {
+          file: '/x/grader/suites/umm.grade.ts',
+          error: 'SyntaxError: Unexpected token\n  at line 3',
+          tests: [],
+        },
+      ],
+    };
+    const report = scoreRun('some/dir', rubric, run, ['a note']);
+    expect(report.score).toBe(3);
+    expect(report.maxScore).toBe(10);
+    expect(report.groups).toEqual([
+      { group: 'GMM', points: 3, maxPoints: 5 },
+      { group: 'UMM', points: 0, maxPoints: 5 },
+    ]);
+    expect(report.tests[1]).toMatchObject({ passed: false, points: 0, hidden: true });
+    expect(report.tests[1].reason).toBe(
+      'GMM.logLikelihood: value at row 3 is -4.12, expected -2.71 (did you include log 2π?)',
+    );
+    expect(report.tests[2].reason).toBe('umm.grade.ts could not run: SyntaxError: Unexpected token');
+    expect(report.notes).toEqual(['a note']);
+  });
+
+  test('tests cut off by the time limit fail with that reason', () => {
+    const report = scoreRun('dir', rubric, { suites: [], timedOutAfterMs: 5000 });
+    expect(report.score).toBe(0);
+    expect(report.tests[0].reason).toBe('did not finish within 5 s (an endless loop?)');
+    expect(report.notes[0]).toMatch(/^grading stopped after 5 s/);
+  });
+
+  test('a grader test without a rubric entry is an error', () => {
+    const run: RawRun = {
+      suites: [
+        {
+          file: 'gmm.grade.ts',
+          error: null,
+          tests: [{ title: 'untitled', status: 'passed', failureMessages: [] }],
+        },
+      ],
+    };
+    expect(() => scoreRun('dir', rubric, run)).toThrow(ScoringError);
+  });
+
+  test('oneLineReason strips colours, Error: and long tails', () => {
+    expect(oneLineReason('\u001b[31mError: boom\u001b[39m\n    at x')).toBe('boom');
+    expect(oneLineReason('TypeError: x is not a function')).toBe('TypeError: x is not a function');
+    expect(oneLineReason('')).toBe('failed without a message');
+    expect(oneLineReason('x'.repeat(500))).toHaveLength(300);
+  });
+});
+
+describe('the writers', () => {
+  const run: RawRun = {
+    suites: [
+      {
+        file: 'gmm.grade.ts',
+        error: null,
+        tests: [
+          { title: '[gmm.one] first', status: 'passed', failureMessages: [] },
+          { title: '[gmm.two] second', status: 'failed', failureMessages: [stack] },
+        ],
+      },
+    ],
+  };
+  const report = scoreRun('dir', rubric, run);
+
+  test('the table lists every test, each reason and the total, never a stack', () => {
+    const table = formatReportTable(report);
+    for (const text of ['first', 'second', 'third', '3/3', '0/2', 'total', '3/10', 'did you include log 2π?'])
+      expect(table).toContain(text);
+    expect(table).not.toContain('gmm.grade.ts:10');
+  });
+
+  test("Gradescope's results.json: score, max_score and one entry per test", () => {
+    const results = toGradescopeResults(report);
+    expect(results).toMatchObject({ score: 3, max_score: 10 });
+    expect(results.tests).toHaveLength(3);
+    expect(results.tests[0]).toEqual({
+      name: 'GMM: first',
+      number: '1 (gmm.one)',
+      score: 3,
+      max_score: 3,
+      output: '',
+      status: 'passed',
+      visibility: 'visible',
+    });
+    expect(results.tests[1]).toMatchObject({ status: 'failed', score: 0, visibility: 'after_published' });
+    expect(results.tests[1].output).toContain('did you include log 2π?');
+  });
+});

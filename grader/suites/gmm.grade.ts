@@ -1,0 +1,190 @@
+import * as tf from '@tensorflow/tfjs';
+import type { GMMParameters } from '../../lib/contract.js';
+import { Rng } from '../../lib/random.js';
+import { call, fail, release } from '../support/check.js';
+import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
+import {
+  checkCases,
+  checkComponentFrequencies,
+  checkLoss,
+  checkSeeding,
+  checkShapes,
+  checkTraining,
+  type Make,
+} from '../support/mixture.js';
+import { expectNormalMoments, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
+import { submission } from '../support/submission.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+async function makeGMM(): Promise<Make<GMMParameters>> {
+  const { GMM } = await submission('gmm');
+  return (parameters) => new GMM(parameters);
+}
+
+function hint(actual: number, expected: number): string | undefined {
+  if (!Number.isFinite(actual)) return 'use tf.logSoftmax and tf.logSumExp, never log(sum(exp(...)))';
+  const difference = actual - expected;
+  if (Math.abs(difference - LOG_2PI) < 1e-3) return 'did you include log 2π?';
+  if (Math.abs(difference - LOG_2PI / 2) < 1e-3) return 'a 2-D Gaussian has −log 2π, not −½ log 2π';
+  return 'check log_softmax(logits), the variance exp(logVariances) and the logsumexp over components';
+}
+
+function parameters(K: number): GMMParameters {
+  const rng = new Rng(K);
+  return {
+    logits: Array.from(rng.normals(K)),
+    means: Array.from({ length: K }, () => Array.from(rng.normals(2))),
+    logVariances: Array.from({ length: K }, () => Array.from(rng.normals(2), (v) => 0.5 * v)),
+  };
+}
+
+describe('GMM', () => {
+  gradeTest('gmm.shapes', async () => checkShapes('GMM', await makeGMM(), parameters));
+
+  gradeTest('gmm.parameters', async () => {
+    const { GMM } = await submission('gmm');
+    const given = parameters(4);
+    const model = call('new GMM(parameters)', () => new GMM(given));
+    const back = call('GMM.parameters', () => model.parameters());
+    release(model);
+    const flat = (p: GMMParameters) => [...p.logits, ...p.means.flat(), ...p.logVariances.flat()];
+    if (flat(back).some((value, i) => Math.abs(value - flat(given)[i]) > 1e-6))
+      fail('GMM.parameters(): does not give back the parameters the GMM was built from');
+    const draw = (seed: number) => {
+      const random = call('GMM.random', () => GMM.random(5, new Rng(seed)));
+      const p = call('GMM.parameters', () => random.parameters());
+      release(random);
+      return p;
+    };
+    const [a, b, c] = [draw(3), draw(3), draw(4)];
+    if (a.logits.length !== 5 || a.means.length !== 5) fail('GMM.random(5, rng): expected 5 components');
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      fail('GMM.random: the same seed gives different parameters (draw only from rng)');
+    if (JSON.stringify(a) === JSON.stringify(c))
+      fail('GMM.random: seeds 3 and 4 give the same parameters (use the rng given)');
+    if (a.logVariances.flat().some((v) => v !== 0)) fail('GMM.random: logVariances must start at 0');
+    if ([...a.logits, ...a.means.flat()].some((v) => !(Math.abs(v) < 6)) || new Set(a.means.flat()).size < 10)
+      fail('GMM.random: logits and means must be drawn from N(0, 1)');
+  });
+
+  gradeTest('gmm.loglik', async () =>
+    checkCases('GMM', await makeGMM(), publicFixture('gmm').cases, ['normal'], hint),
+  );
+
+  gradeTest('gmm.far', async () =>
+    checkCases('GMM', await makeGMM(), publicFixture('gmm').cases, ['far'], hint),
+  );
+
+  gradeTest('gmm.loss', async () => checkLoss('GMM', await makeGMM(), publicFixture('gmm').cases));
+
+  gradeTest('gmm.seed', async () => {
+    const make = await makeGMM();
+    const model = call('new GMM(parameters)', () => make(parameters(3)));
+    try {
+      checkSeeding('GMM', model);
+    } finally {
+      release(model);
+    }
+  });
+
+  // four components at (±5, ±5) with σ = 0.5: a point is nearer another mean with probability < 1e-20
+  gradeTest('gmm.weights', async () => {
+    const logits = [0.4, -0.6, 1.1, 0];
+    const means = [
+      [-5, -5],
+      [5, -5],
+      [-5, 5],
+      [5, 5],
+    ];
+    const make = await makeGMM();
+    const gmm = call('new GMM(parameters)', () =>
+      make({ logits, means, logVariances: means.map(() => [Math.log(0.25), Math.log(0.25)]) }),
+    );
+    try {
+      checkComponentFrequencies(
+        'GMM',
+        gmm,
+        logits,
+        (x, y) => (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2),
+        FALSE_FAILURE_PROBABILITY,
+      );
+    } finally {
+      release(gmm);
+    }
+  });
+
+  // each component's two axes: mean and variance, four comparisons per component
+  gradeTest('gmm.moments', async () => {
+    const given: GMMParameters = {
+      logits: [0.3, -0.2, 0.5],
+      means: [
+        [-2, 1],
+        [0.5, 3],
+        [4, -1],
+      ],
+      logVariances: [
+        [Math.log(0.25), Math.log(4)],
+        [0, Math.log(0.09)],
+        [Math.log(2), Math.log(0.5)],
+      ],
+    };
+    const make = await makeGMM();
+    const gmm = call('new GMM(parameters)', () => make(given));
+    try {
+      const n = 4000;
+      for (let k = 0; k < 3; k++) {
+        const what = `GMM.conditionalSample(${n}, ${k})`;
+        const points = call(what, () => gmm.conditionalSample(n, k, new Rng(100 + k)));
+        if (!(points instanceof tf.Tensor) || points.shape.join() !== `${n},2`)
+          fail(`${what}: expected a tensor [${n}, 2]`);
+        const values = points.dataSync();
+        for (let d = 0; d < 2; d++) {
+          const axis = Float64Array.from({ length: n }, (_, i) => values[2 * i + d]);
+          expectNormalMoments(
+            `${what}, axis ${d}`,
+            axis,
+            given.means[k][d],
+            Math.exp(given.logVariances[k][d]),
+            FALSE_FAILURE_PROBABILITY / 6,
+          );
+        }
+      }
+    } finally {
+      release(gmm);
+    }
+  });
+
+  gradeTest('gmm.training', async () => {
+    const rng = new Rng(7);
+    const data = Array.from({ length: 200 }, (_, i) => {
+      const [cx, cy] = i % 2 === 0 ? [-1, 0.5] : [1.5, -0.5];
+      return [Math.fround(cx + 0.3 * rng.normal()), Math.fround(cy + 0.3 * rng.normal())];
+    });
+    const make = await makeGMM();
+    const initial = {
+      logits: [0, 0],
+      means: [
+        [0, 0],
+        [0.5, 0.5],
+      ],
+      logVariances: [
+        [0, 0],
+        [0, 0],
+      ],
+    };
+    const gmm = call('new GMM(parameters)', () => make(initial));
+    try {
+      checkTraining('GMM', gmm, data, 0.3);
+    } finally {
+      release(gmm);
+    }
+  });
+
+  gradeTest('gmm.hidden', async () => {
+    const make = await makeGMM();
+    const { cases } = hiddenFixture('gmm');
+    checkCases('GMM', make, cases, ['normal', 'far'], hint);
+    checkLoss('GMM', make, cases);
+  });
+});
