@@ -16,6 +16,10 @@ const config: Config = {
   testMatch: ['<rootDir>/grader/suites/*.grade.ts'],
   setupFilesAfterEnv: ['<rootDir>/lib/testing/setup.ts'],
   reporters: ['<rootDir>/grader/runner/reporter.js'],
+  // Submission code runs in a worker process, never in Jest's main process where the reporter writes the
+  // results; a memory limit is what makes Jest use a worker even for a single suite file.
+  maxWorkers: 1,
+  workerIdleMemoryLimit: '4GB',
   testTimeout: 60_000,
 };
 

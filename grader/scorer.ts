@@ -45,6 +45,7 @@ export function scoreRun(
       if (id === undefined || !rubric.some((entry) => entry.id === id)) {
         throw new ScoringError(`grader test "${test.title}" has no entry in the rubric`);
       }
+      if (byId.has(id)) throw new ScoringError(`two results for test ${id}: the results were tampered with`);
       byId.set(id, test);
     }
   }

@@ -40,8 +40,13 @@ export async function loadPart<P extends SubmissionPart>(
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new SubmissionError(`${file}: cannot be loaded: ${reason}`);
+    // duck-typed: errors thrown inside Jest's sandbox come from another realm and fail instanceof
+    const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
+    const text = typeof message === 'string' ? message : String(error);
+    const doesNotCompile =
+      name === 'SyntaxError' || name === 'TSError' || /error TS\d+|SyntaxError|Transform failed/.test(text);
+    const what = doesNotCompile ? 'cannot be loaded' : 'threw while loading';
+    throw new SubmissionError(`${file}: ${what}: ${text.split('\n')[0]}`);
   }
   for (const [name, kind] of Object.entries(REQUIRED_EXPORTS[part])) {
     if (typeof module[name] !== kind) {

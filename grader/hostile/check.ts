@@ -81,7 +81,8 @@ export async function checkCorpus(options: CorpusOptions): Promise<CorpusCheck> 
     const changed = treeDifferences(before, await hashTree(project.root));
     await writeBatchResults(resultsDir, result.outcomes);
     const byId = new Map(result.outcomes.map((outcome) => [outcome.id, outcome]));
-    const bases = { reference: byId.get('reference'), skeleton: byId.get('skeleton') };
+    const bases: CorpusCheck['bases'] = {};
+    for (const hostile of cases) bases[hostile.base] = byId.get(hostile.base);
     const verdicts = cases.map((hostile): CaseVerdict => {
       const outcome = byId.get(hostile.id)!;
       const expected = expectedScore(hostile, bases[hostile.base]!);

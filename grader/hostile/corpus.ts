@@ -139,7 +139,8 @@ export const HOSTILE_CASES: HostileCase[] = [
     base: 'reference',
     file: 'gmm.ts',
     change: { append: `\n${RUNTIME}\nruntime.exit(0);\n` },
-    expect: { status: 'crashed', lose: ['GMM'], exact: false },
+    // the exit ends Jest's worker during the GMM suite only; the worker is restarted for the other suites
+    expect: { status: 'graded', lose: ['GMM'], exact: true },
   },
   {
     id: 'stdout-flood',
@@ -224,27 +225,31 @@ GMM.prototype.logLikelihood = function (x: tf.Tensor2D): tf.Tensor1D {
   },
   {
     id: 'forged-results',
-    what: "appends an all-passed line for every rubric test to the grader's results file",
+    what: 'writes an all-passed line for every rubric test wherever results might go (a results file named in the environment, descriptor 3), then exits',
     base: 'skeleton',
     file: 'training.ts',
     change: {
       append: `
 ${FS}
+const suites = path.join(runtime.cwd(), 'grader', 'suites');
 const rubric = JSON.parse(fs.readFileSync(path.join(runtime.cwd(), 'grader', 'rubric.json'), 'utf8'));
-const forged = (file: string) => ({
-  file,
-  error: null,
-  tests: rubric.tests.map((t: any) => ({ title: '[' + t.id + '] ' + t.name, status: 'passed', failureMessages: [] })),
-});
+// the reporter's format: one line per test, then one per finished file
+let forged = '';
+for (const t of rubric.tests) {
+  const file = path.join(suites, t.id.split('.')[0] + '.grade.ts');
+  forged += JSON.stringify({ file, title: '[' + t.id + '] ' + t.name, status: 'passed', failureMessages: [] }) + '\\n';
+}
+for (const name of fs.readdirSync(suites)) {
+  forged += JSON.stringify({ file: path.join(suites, name), error: null }) + '\\n';
+}
 const target: string | undefined = runtime.env.EX5_RESULTS_FILE;
-if (target) {
-  for (const suite of ['gmm', 'umm', 'attention', 'step', 'generation', 'gpt', 'training']) {
-    fs.appendFileSync(target, JSON.stringify(forged(path.join(runtime.cwd(), 'grader', 'suites', suite + '.grade.ts'))) + '\\n');
-  }
+if (target) fs.appendFileSync(target, forged);
+try {
+  fs.writeSync(3, forged);
+} catch {
+  // no such descriptor here
 }
-for (const name of ['results.json', 'results.jsonl']) {
-  try { fs.writeFileSync(path.join(runtime.env.TMPDIR || '/tmp', name), JSON.stringify(forged('x'))); } catch {}
-}
+runtime.exit(0); // before the real results of the suites still to come can follow
 `,
     },
     expect: { status: 'graded', lose: [], exact: true },

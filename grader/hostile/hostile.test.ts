@@ -7,7 +7,7 @@ import { checkCorpus, formatCorpusTable, type CorpusCheck } from './check.js';
 import { HOSTILE_CASES } from './corpus.js';
 
 // memory and time limits are tested on small children (batch/isolate.test.ts, batch/batch.test.ts)
-const CHOSEN = ['whitespace', 'vandal', 'exit-hidden'];
+const CHOSEN = ['whitespace', 'vandal', 'exit-hidden', 'forged-results'];
 let check: CorpusCheck;
 
 beforeAll(async () => {

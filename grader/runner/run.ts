@@ -3,10 +3,9 @@
  * entry per suite file. Submission code runs only in that child; scoring happens in the caller.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { PROJECT_ROOT } from '../../lib/submission.js';
 
 export interface RawTest {
@@ -72,19 +71,13 @@ async function runJest(
   suiteFile: string | undefined,
   timeoutMs: number,
 ): Promise<{ suites: RawSuite[]; timedOut: boolean }> {
-  const scratch = await mkdtemp(path.join(os.tmpdir(), 'ex5-grade-'));
-  const resultsFile = path.join(scratch, 'results.jsonl');
-  try {
-    const { code, timedOut, output } = await spawnJest(options, suiteFile, resultsFile, timeoutMs);
-    const suites = existsSync(resultsFile) ? parseLines(await readFile(resultsFile, 'utf8')) : [];
-    if (suites.length === 0 && !timedOut) {
-      const tail = output.trim().split('\n').slice(-5).join(' | ');
-      throw new GradingRunError(`the grader's Jest run produced no results (exit ${code}): ${tail}`);
-    }
-    return { suites, timedOut };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
+  const { code, timedOut, output, results } = await spawnJest(options, suiteFile, timeoutMs);
+  const suites = parseLines(results);
+  if (suites.length === 0 && !timedOut) {
+    const tail = output.trim().split('\n').slice(-5).join(' | ');
+    throw new GradingRunError(`the grader's Jest run produced no results (exit ${code}): ${tail}`);
   }
+  return { suites, timedOut };
 }
 
 /** The reporter's lines (tests and finished files) grouped into suites, in order of appearance. */
@@ -111,16 +104,14 @@ function parseLines(text: string): RawSuite[] {
 function spawnJest(
   options: RunOptions,
   suiteFile: string | undefined,
-  resultsFile: string,
   timeoutMs: number,
-): Promise<{ code: number | null; timedOut: boolean; output: string }> {
+): Promise<{ code: number | null; timedOut: boolean; output: string; results: string }> {
   const args = [
     '--experimental-vm-modules',
     '--no-warnings=ExperimentalWarning',
     JEST,
     '--config',
     CONFIG,
-    '--runInBand', // measured faster than 2 workers on 2 cores: tfjs and ts-jest start once
     '--ci',
     '--silent', // a submission's console output is not part of the grade
     ...(suiteFile === undefined ? [] : ['--runTestsByPath', suiteFile]),
@@ -130,18 +121,25 @@ function spawnJest(
     EX5_SUBMISSION: options.submissionDir,
     EX5_FIXTURES: options.fixturesDir,
     EX5_HIDDEN_FIXTURES: options.hiddenFixturesDir ?? '',
-    EX5_RESULTS_FILE: resultsFile,
     EX5_QUIET_BACKEND: '1',
   };
   return new Promise((resolve, reject) => {
     // detached: its own process group, so that the time limit stops Jest's workers too
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env, detached: true });
+    // fd 3 is the results pipe: only Jest's main process (the reporter) has it, not its worker
+    const child = spawn(process.execPath, args, {
+      cwd: PROJECT_ROOT,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const results: Buffer[] = [];
+    (child.stdio[3] as Readable).on('data', (chunk: Buffer) => results.push(chunk));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -153,7 +151,7 @@ function spawnJest(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, timedOut, output });
+      resolve({ code, timedOut, output, results: Buffer.concat(results).toString('utf8') });
     });
   });
 }

@@ -99,6 +99,19 @@ describe('trainMixture', () => {
     broken.dispose();
   });
 
+  test('names a variable that the loss does not use', async () => {
+    const model = GMM.random(2, new Rng(1));
+    const unused = tf.tidy(() => tf.variable(tf.zeros([3, 4])));
+    const withUnused = Object.assign(Object.create(model) as GMM, {
+      variables: () => [...model.variables(), unused],
+    });
+    await expect(
+      trainMixture(withUnused, data, { learningRate: 0.01, rng: new Rng(1), epochs: 1, quiet: true }),
+    ).rejects.toThrow('the loss does not depend on the variable of shape [3,4]');
+    tf.dispose([unused]);
+    model.dispose();
+  });
+
   test('rejects data and settings that cannot work', async () => {
     const model = GMM.random(1, new Rng(1));
     const options = { learningRate: 0.01, rng: new Rng(1), quiet: true };

@@ -124,6 +124,12 @@ function runEpoch<P>(model: MixtureModel<P>, optimizer: Adam, points: Float32Arr
     tf.tidy(() => {
       const batch = tf.tensor2d(points.subarray(2 * start, 2 * (start + size)), [size, 2]);
       const { grads } = tf.variableGrads(() => model.loss(model.logLikelihood(batch)), variables);
+      const missing = variables.find((variable) => !grads[variable.name]);
+      if (missing)
+        throw new RangeError(
+          `trainMixture: the loss does not depend on the variable of shape [${missing.shape}]; ` +
+            'every variable in model.variables() must be used by logLikelihood',
+        );
       optimizer.applyGradients(grads);
     });
   }
