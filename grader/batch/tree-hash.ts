@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Project entries hashed by content. */
-const HASHED = [
+/** The project's own entries (node_modules aside): hashed by content here, copied by snapshots. */
+export const PROJECT_ENTRIES = [
   'lib',
   'grader',
   'fixtures',
@@ -47,7 +47,7 @@ export async function hashTree(root: string): Promise<TreeHash> {
       hashes.set(relative, `${stats.size}:${stats.mtimeMs}`);
     }
   };
-  for (const entry of HASHED) await visit(entry, true);
+  for (const entry of PROJECT_ENTRIES) await visit(entry, true);
   await visit('node_modules', false);
   return hashes;
 }

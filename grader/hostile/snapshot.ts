@@ -7,25 +7,14 @@
 import { chmod, cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-
-const COPIED = [
-  'lib',
-  'grader',
-  'fixtures',
-  'reference',
-  'skeleton',
-  'scripts',
-  'package.json',
-  'tsconfig.json',
-  'jest.config.ts',
-];
+import { PROJECT_ENTRIES } from '../batch/tree-hash.js';
 
 export async function snapshotProject(
   projectRoot: string,
 ): Promise<{ root: string; dispose(): Promise<void> }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'ex5-project-'));
   await chmod(root, 0o755); // a child run as `nobody` must reach its node_modules through here
-  for (const entry of COPIED) {
+  for (const entry of PROJECT_ENTRIES) {
     await cp(path.join(projectRoot, entry), path.join(root, entry), { recursive: true, force: true }).catch(
       (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error;
