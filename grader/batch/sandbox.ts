@@ -4,7 +4,7 @@
  * When the batch runs as root, the child runs as `nobody`: it can then add files to the sandbox and its
  * scratch folder, but not change the copied files, node_modules or the original tree.
  */
-import { chmod, chown, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,7 @@ export async function createSandbox(files: SubmissionFiles, options: SandboxOpti
     if (options.hiddenFixturesDir) {
       hiddenFixturesDir = path.join(root, 'hidden-fixtures');
       await cp(options.hiddenFixturesDir, hiddenFixturesDir, { recursive: true });
+      await makeReadable(hiddenFixturesDir); // a TA's mktemp folder is 0700: the child must read its copy
     }
     const scratchDir = path.join(root, 'scratch');
     await mkdir(scratchDir);
@@ -97,6 +98,16 @@ function othersCanRead(projectRoot: string): boolean {
     const parent = path.dirname(dir);
     if (parent === dir) return true;
     dir = parent;
+  }
+}
+
+/** Folders 0755 and files 0644 below `dir`, whatever modes the copy kept. */
+async function makeReadable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const entryPath = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeReadable(entryPath);
+    else if (entry.isFile()) await chmod(entryPath, 0o644);
   }
 }
 

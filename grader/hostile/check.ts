@@ -149,6 +149,12 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       resultsDir: values.out,
     });
     process.stdout.write(`${formatCorpusTable(check)}\n`);
-    return check.changed.length === 0 && check.verdicts.every((verdict) => verdict.ok) ? 0 : 1;
+    // the cases are judged against the reference, so it must itself score full marks in the batch
+    const reference = check.bases.reference?.report;
+    const referenceFull = reference === undefined || reference.score === reference.maxScore;
+    if (!referenceFull) process.stdout.write(`the reference scored ${reference?.score}, not full marks\n`);
+    return referenceFull && check.changed.length === 0 && check.verdicts.every((verdict) => verdict.ok)
+      ? 0
+      : 1;
   });
 }
