@@ -10,9 +10,3 @@ export async function runMain(main: () => Promise<number | void>): Promise<void>
     process.exitCode = 1;
   }
 }
-
-/** For commands whose issue is not done yet: say what is missing and fail. */
-export function notYetImplemented(command: string, what: string): never {
-  process.stderr.write(`${command}: not implemented yet: ${what}\n`);
-  process.exit(2);
-}
