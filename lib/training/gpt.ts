@@ -17,7 +17,7 @@ import {
   type TrainingModule,
 } from '../contract.js';
 import { sampleWindows, type ShakespeareData, type Vocabulary } from '../data/shakespeare.js';
-import { Adam } from '../gpt/adam.js';
+import { Adam } from './adam.js';
 import { saveCheckpoint } from '../gpt/checkpoint.js';
 import { GPT } from '../gpt/model.js';
 import { Rng, DEFAULT_SEED } from '../random.js';

@@ -12,7 +12,7 @@ import * as training from '../../reference/training.js';
 import { CausalSelfAttention } from '../../reference/attention.js';
 import { currentBackend } from '../../lib/backend.js';
 import { EXERCISE_GPT_CONFIG, type GPTConfig } from '../../lib/contract.js';
-import { Adam } from '../../lib/gpt/adam.js';
+import { Adam } from '../../lib/training/adam.js';
 import { GPT } from '../../lib/gpt/model.js';
 import { Rng } from '../../lib/random.js';
 import { EXERCISE_TRAINING, trainingStep } from '../../lib/training/gpt.js';

@@ -1,7 +1,7 @@
 /**
  * Adam as PyTorch's torch.optim.Adam computes it (ε added to the bias-corrected √v), with the moments and
  * the update in plain JavaScript over Float32Arrays. On the backends this project runs (wasm, cpu,
- * tfjs-node) reading a tensor is a memory copy, and the update of all ~92k weights costs well under a
+ * tfjs-node) reading a tensor is a memory copy, and the update of the GPT's ~92k weights costs well under a
  * millisecond this way; as tfjs ops it would be ~14 small kernels per variable (tf.train.adam's way) at
  * a fixed 30–45 µs each on wasm, and one flat vector instead would need slices that copy it whole.
  */
