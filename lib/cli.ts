@@ -10,3 +10,10 @@ export async function runMain(main: () => Promise<number | void>): Promise<void>
     process.exitCode = 1;
   }
 }
+
+/** A command-line flag that must be a positive integer; a clear error naming the flag otherwise. */
+export function positiveIntegerFlag(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got '${value}'`);
+  return n;
+}

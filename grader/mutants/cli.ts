@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { runMain } from '../../lib/cli.js';
+import { positiveIntegerFlag, runMain } from '../../lib/cli.js';
 import { gradeSubmission } from '../grade.js';
 import type { GradeReport } from '../results.js';
 import { loadMutants, mutate, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
@@ -49,9 +49,7 @@ await runMain(async () => {
   const { values } = parseArgs({
     options: { jobs: { type: 'string', default: '2' }, only: { type: 'string' } },
   });
-  const jobs = Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1)
-    throw new Error(`--jobs must be a positive integer, got ${values.jobs}`);
+  const jobs = positiveIntegerFlag(values.jobs, '--jobs');
   const mutants = loadMutants().filter((m) => values.only === undefined || m.name.includes(values.only));
   // every mutant must still apply before anything is graded: a stale one is an error, not a survivor
   for (const mutant of mutants) mutate(mutant, readFileSync(path.join(REFERENCE_DIR, mutant.file), 'utf8'));

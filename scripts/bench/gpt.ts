@@ -16,17 +16,11 @@ import { Adam } from '../../lib/training/adam.js';
 import { GPT } from '../../lib/gpt/model.js';
 import { Rng } from '../../lib/random.js';
 import { EXERCISE_TRAINING, trainingStep } from '../../lib/training/gpt.js';
+import { positiveIntegerFlag } from '../../lib/cli.js';
 
 /** Debian python3-torch 1.13, torch.set_num_threads(1), same model, batch 64, on this kind of machine. */
 const PYTORCH_MS_PER_STEP = 43.8;
 const VOCABULARY_SIZE = 65;
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`bench gpt: ${flag} must be a positive integer, got '${value}'`);
-  return n;
-}
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -41,9 +35,9 @@ export async function benchGpt(args: string[]): Promise<void> {
       batch: { type: 'string', default: String(EXERCISE_TRAINING.batchSize) },
     },
   });
-  const steps = positiveInteger(values.steps, '--steps');
-  const warmup = positiveInteger(values.warmup, '--warmup');
-  const batch = positiveInteger(values.batch, '--batch');
+  const steps = positiveIntegerFlag(values.steps, '--steps');
+  const warmup = positiveIntegerFlag(values.warmup, '--warmup');
+  const batch = positiveIntegerFlag(values.batch, '--batch');
   const config: GPTConfig = { ...EXERCISE_GPT_CONFIG, vocabSize: VOCABULARY_SIZE };
   const T = config.blockSize;
   const rng = new Rng(1);

@@ -15,16 +15,10 @@ import { DEFAULT_SEED, Rng } from '../../lib/random.js';
 import { MIXTURE_TRAINING, trainMixture } from '../../lib/training/mixture.js';
 import { GMM } from '../../reference/gmm.js';
 import { UMM } from '../../reference/umm.js';
+import { positiveIntegerFlag } from '../../lib/cli.js';
 
 /** PyTorch (1 thread) on this kind of machine: the GMM loop for K = 1, 5, 10, 33 × 50 epochs. */
 const PYTORCH_GMM_SECONDS = 18;
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`bench mixture: ${flag} must be a positive integer, got '${value}'`);
-  return n;
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,9 +36,9 @@ export async function benchMixture(args: string[]): Promise<void> {
       model: { type: 'string', default: 'gmm' },
     },
   });
-  const runs = positiveInteger(values.runs, '--runs');
-  const epochs = positiveInteger(values.epochs, '--epochs');
-  const ks = values.ks.split(',').map((k) => positiveInteger(k.trim(), '--ks'));
+  const runs = positiveIntegerFlag(values.runs, '--runs');
+  const epochs = positiveIntegerFlag(values.epochs, '--epochs');
+  const ks = values.ks.split(',').map((k) => positiveIntegerFlag(k.trim(), '--ks'));
   if (values.model !== 'gmm' && values.model !== 'umm')
     throw new Error(`bench mixture: --model must be gmm or umm, got '${values.model}'`);
   const kind = values.model;
