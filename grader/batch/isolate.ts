@@ -24,6 +24,7 @@ export interface IsolatedRun<Message> {
   stdoutTail: string;
   stderrTail: string;
   seconds: number;
+  /** Rounded up, so a tree killed for memory always reports more than the limit. */
   peakRssMb: number;
 }
 
@@ -91,7 +92,7 @@ export function runIsolated<Message>(
         stdoutTail: stdout.text(),
         stderrTail: stderr.text(),
         seconds: (performance.now() - started) / 1000,
-        peakRssMb: Math.round(peakRssMb),
+        peakRssMb: Math.ceil(peakRssMb),
       });
     });
   });
