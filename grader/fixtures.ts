@@ -96,6 +96,11 @@ export function readFixture<N extends FixtureName>(dir: string, name: N): Fixtur
   return data;
 }
 
+/** Reads every file of a fixture set, so that a missing or broken one stops grading before it starts. */
+export function checkFixtureSet(dir: string): void {
+  for (const name of FIXTURE_NAMES) readFixture(dir, name);
+}
+
 /** The shortest decimal that reads back as the same float32 (so fixtures stay small and exact). */
 export function float32Text(value: number): string {
   const single = Math.fround(value);

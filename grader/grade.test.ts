@@ -1,23 +1,52 @@
 // End-to-end: grading runs Jest in a child process, so each test here takes several seconds.
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/submission.js';
-import { gradeSubmission } from './grade.js';
+import { FixtureError } from './fixtures.js';
+import { DEFAULT_FIXTURES_DIR, gradeSubmission, PUBLIC_HIDDEN_NOTE } from './grade.js';
 import { formatReportTable } from './format/table.js';
 
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'ex5-grade-test-'));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 describe('gradeSubmission', () => {
-  test('the reference scores full marks', async () => {
+  test('the reference scores full marks, and says its hidden tests ran on the public fixtures', async () => {
     const report = await gradeSubmission(path.join(PROJECT_ROOT, 'reference'));
     expect(report.tests.filter((t) => !t.passed).map((t) => `${t.id}: ${t.reason}`)).toEqual([]);
     expect(report.score).toBe(100);
+    expect(report.notes).toContain(PUBLIC_HIDDEN_NOTE);
   });
 
   test('the skeleton scores 0, each test saying what is not implemented', async () => {
-    const report = await gradeSubmission(path.join(PROJECT_ROOT, 'skeleton'));
+    const hidden = path.join(scratch, 'hidden-complete');
+    cpSync(DEFAULT_FIXTURES_DIR, hidden, { recursive: true });
+    const report = await gradeSubmission(path.join(PROJECT_ROOT, 'skeleton'), { hiddenFixturesDir: hidden });
     expect(report.score).toBe(0);
     expect(report.maxScore).toBe(100);
     for (const test of report.tests) expect(test.reason).toMatch(/not implemented/);
+    expect(report.notes).not.toContain(PUBLIC_HIDDEN_NOTE);
     const table = formatReportTable(report);
     expect(table).toContain('0/100');
     expect(table).not.toMatch(/\n\s+at /); // no stack traces
+  });
+
+  test('a hidden fixture set missing a file stops grading before it starts, naming the file', async () => {
+    const hidden = path.join(scratch, 'hidden-without-topk');
+    cpSync(DEFAULT_FIXTURES_DIR, hidden, { recursive: true });
+    rmSync(path.join(hidden, 'topk.json'));
+    const grading = gradeSubmission(path.join(PROJECT_ROOT, 'reference'), { hiddenFixturesDir: hidden });
+    await expect(grading).rejects.toThrow(FixtureError);
+    await expect(grading).rejects.toThrow(/hidden-without-topk\/topk\.json: cannot be read/);
+  });
+
+  test('a public fixtures folder that does not exist is named', async () => {
+    const missing = path.join(scratch, 'no-such-folder');
+    await expect(
+      gradeSubmission(path.join(PROJECT_ROOT, 'reference'), { fixturesDir: missing }),
+    ).rejects.toThrow(`${path.join(missing, 'gmm.json')}: cannot be read`);
   });
 });

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/submission.js';
+import { checkFixtureSet } from './fixtures.js';
 import { withoutForfeitedFiles } from './integrity/enforce.js';
 import { checkImports, importCheckNotes } from './integrity/imports.js';
 import type { GradeReport } from './results.js';
@@ -23,9 +24,15 @@ export interface GradeOptions {
 
 export const DEFAULT_FIXTURES_DIR = path.join(PROJECT_ROOT, 'fixtures');
 export const DEFAULT_TIMEOUT_MS = 300_000;
+export const PUBLIC_HIDDEN_NOTE =
+  'Hidden tests: ran on the public fixtures, as no hidden set was given; the course grades them on fixtures you have not seen.';
 
 export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<GradeReport> {
   const rubric = loadRubric();
+  const fixturesDir = path.resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
+  const hiddenFixturesDir = options.hiddenFixturesDir && path.resolve(options.hiddenFixturesDir);
+  checkFixtureSet(fixturesDir);
+  if (hiddenFixturesDir) checkFixtureSet(hiddenFixturesDir);
   const staged = await stageSubmission(dir);
   let checked: StagedSubmission | undefined;
   try {
@@ -34,11 +41,13 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     checked = await withoutForfeitedFiles(staged.dir, violations);
     const run = await runGraderSuites({
       submissionDir: checked.dir,
-      fixturesDir: path.resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR),
-      hiddenFixturesDir: options.hiddenFixturesDir && path.resolve(options.hiddenFixturesDir),
+      fixturesDir,
+      hiddenFixturesDir,
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
-    return scoreRun(dir, rubric, run, importCheckNotes(violations));
+    const notes = importCheckNotes(violations);
+    if (!hiddenFixturesDir) notes.push(PUBLIC_HIDDEN_NOTE);
+    return scoreRun(dir, rubric, run, notes);
   } finally {
     await checked?.cleanup();
     await staged.cleanup();

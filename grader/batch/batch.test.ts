@@ -190,6 +190,24 @@ describe('a batch of folders and zips', () => {
     expect(again.outcomes.find((o) => o.id === 'full')).toMatchObject({ status: 'graded', score: 9 });
     expect(readFileSync(recordPath(path.join(work, 'results'), 'zipped'), 'utf8')).toBe(recordOfZipped);
   }, 120_000);
+
+  test('a broken hidden fixture set stops the batch before the first submission', async () => {
+    const hidden = path.join(work, 'hidden-empty');
+    mkdirSync(hidden);
+    const resultsDir = path.join(work, 'results-hidden');
+    await expect(
+      runBatch({
+        submissionsDir: path.join(work, 'submissions'),
+        resultsDir,
+        jobs: 1,
+        limits,
+        resume: false,
+        projectRoot: project.root,
+        hiddenFixturesDir: hidden,
+      }),
+    ).rejects.toThrow(`${path.join(hidden, 'gmm.json')}: cannot be read`);
+    expect(existsSync(resultsDir)).toBe(false);
+  });
 });
 
 describe('writers', () => {

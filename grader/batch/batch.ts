@@ -8,6 +8,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/submission.js';
+import { checkFixtureSet } from '../fixtures.js';
 import { runIsolated, type Limits } from './isolate.js';
 import { heapExhausted, statusOfReport, type SubmissionOutcome } from './outcome.js';
 import { createSandbox, disposeSandbox } from './sandbox.js';
@@ -63,6 +64,8 @@ export function recordPath(resultsDir: string, id: string): string {
 
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
+  // a broken hidden set would cost every student the hidden tests: stop before the first one
+  if (options.hiddenFixturesDir) checkFixtureSet(options.hiddenFixturesDir);
   const sources = await findSubmissions(options.submissionsDir);
   await mkdir(path.join(options.resultsDir, 'records'), { recursive: true });
   let parentPeakRssMb = 0;

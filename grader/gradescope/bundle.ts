@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import yazl from 'yazl';
+import { checkFixtureSet } from '../fixtures.js';
 import { SANDBOX_ENTRIES } from '../batch/sandbox.js';
 import { HIDDEN_FIXTURES_ENTRY } from './autograder.js';
 
@@ -33,7 +34,10 @@ async function collect(options: BundleOptions): Promise<Map<string, string>> {
   for (const entry of [...SANDBOX_ENTRIES, 'package-lock.json']) {
     await add(entry, path.join(options.projectRoot, entry));
   }
-  if (options.hiddenFixturesDir) await add(HIDDEN_FIXTURES_ENTRY, path.resolve(options.hiddenFixturesDir));
+  if (options.hiddenFixturesDir) {
+    checkFixtureSet(options.hiddenFixturesDir);
+    await add(HIDDEN_FIXTURES_ENTRY, path.resolve(options.hiddenFixturesDir));
+  }
   for (const script of ['setup.sh', 'run_autograder']) {
     files.set(script, path.join(options.projectRoot, 'grader', 'gradescope', script));
   }

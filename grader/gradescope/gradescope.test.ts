@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -61,6 +62,20 @@ describe('autograder.zip', () => {
       hiddenFixturesDir: path.join(root, 'ta-hidden'),
     });
     expect(readFileSync(again).equals(readFileSync(path.join(root, 'autograder.zip')))).toBe(true);
+  });
+
+  test('a hidden fixture set with a broken file is refused, naming it', async () => {
+    const broken = path.join(root, 'ta-hidden-broken');
+    cpSync(path.join(root, 'ta-hidden'), broken, { recursive: true });
+    writeFileSync(path.join(broken, 'umm.json'), '{"cases": [');
+    await expect(
+      buildAutograderZip({
+        projectRoot: PROJECT_ROOT,
+        out: path.join(root, 'broken.zip'),
+        hiddenFixturesDir: broken,
+      }),
+    ).rejects.toThrow(`${path.join(broken, 'umm.json')}: cannot be read`);
+    expect(existsSync(path.join(root, 'broken.zip'))).toBe(false);
   });
 });
 
