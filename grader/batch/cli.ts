@@ -66,6 +66,9 @@ await runMain(async () => {
       ? 'each submission runs as user nobody in its own sandbox\n'
       : 'each submission runs in its own sandbox as this user (run as root to drop to nobody)\n',
   );
+  if (values.hidden === undefined) {
+    process.stderr.write('no --hidden DIR: the hidden tests run on the public fixtures\n');
+  }
   const before = await hashTree(PROJECT_ROOT);
   const result = await runBatch({
     submissionsDir: positionals[0],
