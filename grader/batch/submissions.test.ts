@@ -98,6 +98,12 @@ describe('submission IDs and discovery', () => {
   test('a missing submissions folder is a one-line error', async () => {
     await expect(findSubmissions(path.join(dir, 'nope'))).rejects.toThrow(/does not exist/);
   });
+
+  test('a folder without any submission is an error, not an empty gradebook', async () => {
+    writeFileSync(path.join(dir, 'notes.txt'), '');
+    mkdirSync(path.join(dir, '.hidden'));
+    await expect(findSubmissions(dir)).rejects.toThrow(`submissions folder ${dir}: holds no submissions`);
+  });
 });
 
 describe('reading a zip safely', () => {

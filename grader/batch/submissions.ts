@@ -50,6 +50,10 @@ export async function findSubmissions(dir: string): Promise<SubmissionSource[]> 
     if (previous) throw new Error(`two submissions have the ID ${id}: ${previous.path} and ${entry.name}`);
     byId.set(id, { id, path: path.join(dir, entry.name), kind: isZip ? 'zip' : 'folder' });
   }
+  // an empty gradebook from a mistyped folder would look like a finished batch
+  if (byId.size === 0) {
+    throw new Error(`submissions folder ${dir}: holds no submissions (one folder or .zip per student)`);
+  }
   return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
