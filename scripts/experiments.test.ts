@@ -1,10 +1,9 @@
 // `npm run experiments` as a command: its flags, in a plain Node process as a user runs it.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveCorpusPath } from '../lib/data/shakespeare.js';
-import { PROJECT_ROOT } from '../lib/submission.js';
+import { runScript } from './testing/run-script.js';
 
 // The corpus is not in the repository: CI points EX5_SHAKESPEARE at it (see README).
 const withCorpus = existsSync(resolveCorpusPath()) ? test : test.skip;
@@ -15,12 +14,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function experiments(...args: string[]): { status: number | null; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/experiments.ts', ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-  });
-  return { status: run.status, stderr: run.stderr };
+function experiments(...args: string[]) {
+  return runScript('scripts/experiments.ts', args);
 }
 
 describe('npm run experiments', () => {

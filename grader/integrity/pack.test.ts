@@ -3,21 +3,14 @@
  * is what the batch grader reads, with full marks. This grades the reference twice (pack, then batch),
  * so it is the slow test of this folder.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../lib/submission.js';
+import { runScript } from '../../scripts/testing/run-script.js';
 import { DEFAULT_LIMITS, runBatch } from '../batch/batch.js';
 
-const TSX = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
-
 function pack(args: string[]) {
-  // stdin is not a terminal here, so nothing is asked
-  return spawnSync(TSX, ['scripts/pack.ts', ...args], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return runScript('scripts/pack.ts', args); // stdin is not a terminal there, so nothing is asked
 }
 
 describe('npm run pack', () => {
@@ -39,7 +32,7 @@ describe('npm run pack', () => {
       dir,
     ]);
     expect(run.status).toBe(1);
-    expect(run.stderr.toString()).toBe('error: HandinError: ID is missing (--id)\n');
+    expect(run.stderr).toBe('error: HandinError: ID is missing (--id)\n');
     const malformed = pack([
       '--submission',
       'reference',
@@ -52,7 +45,7 @@ describe('npm run pack', () => {
       '--out',
       dir,
     ]);
-    expect(malformed.stderr.toString()).toBe(
+    expect(malformed.stderr).toBe(
       "error: HandinError: ID '12-34' is malformed: digits only, 6 to 10 of them\n",
     );
     expect(readdirSync(dir)).toEqual([]);
@@ -61,8 +54,8 @@ describe('npm run pack', () => {
   test('packs the reference into a zip that the batch grader grades 100', async () => {
     const identity = ['--name', 'Ada Lovelace', '--user', 'alovelace', '--id', '1234567'];
     const run = pack(['--submission', 'reference', ...identity, '--out', dir]);
-    const output = run.stdout.toString();
-    expect(run.stderr.toString()).toBe(''); // no warning: full marks
+    const output = run.stdout;
+    expect(run.stderr).toBe(''); // no warning: full marks
     expect(run.status).toBe(0);
     expect(output).toContain('Import check: passed');
     expect(output).toMatch(/total\W+100\/100/);

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SUBMISSION_FILES, type SubmissionPart } from '../../lib/contract.js';
 import { PROJECT_ROOT } from '../../lib/submission.js';
+import { runScript } from '../../scripts/testing/run-script.js';
 import { similarityCsv, similarityHtml } from './report.js';
 import { compareSubmissions, type SimilarityResult, type SubmissionSources } from './similarity.js';
 import { zipEntries } from './handin.js';
@@ -159,38 +159,29 @@ describe('npm run similarity', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('reads folders and zips, skips what it cannot read, writes the ranked CSV and the page', () => {
-    const output = execFileSync(
-      path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
-      [
-        'scripts/similarity.ts',
-        path.join(dir, 'in'),
-        '--out',
-        path.join(dir, 'out'),
-        '--skeleton',
-        path.join(dir, 'skeleton'),
-      ],
-      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    ).toString();
-    expect(output).toMatch(/^7 submissions, \d+ pairs share code/);
+    const run = runScript('scripts/similarity.ts', [
+      path.join(dir, 'in'),
+      '--out',
+      path.join(dir, 'out'),
+      '--skeleton',
+      path.join(dir, 'skeleton'),
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^7 submissions, \d+ pairs share code/);
     const csv = readFileSync(path.join(dir, 'out', 'similarity.csv'), 'utf8').split('\n');
     expect(csv[1]).toMatch(/^1,(s02,7654321|7654321,s02),/);
     expect(readFileSync(path.join(dir, 'out', 'similarity.html'), 'utf8')).toContain('7654321');
   });
 
   test('a missing skeleton is an error, not a report that counts handed-out code', () => {
-    expect(() =>
-      execFileSync(
-        path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
-        [
-          'scripts/similarity.ts',
-          path.join(dir, 'in'),
-          '--out',
-          path.join(dir, 'out2'),
-          '--skeleton',
-          path.join(dir, 'nowhere'),
-        ],
-        { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-      ),
-    ).toThrow(/skeleton .*gmm\.ts is missing: the handed-out code cannot be removed/);
+    const run = runScript('scripts/similarity.ts', [
+      path.join(dir, 'in'),
+      '--out',
+      path.join(dir, 'out2'),
+      '--skeleton',
+      path.join(dir, 'nowhere'),
+    ]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/skeleton .*gmm\.ts is missing: the handed-out code cannot be removed/);
   });
 });

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { geoArea } from 'd3-geo';
 import { europeShapes, type CountryShape } from '../../scripts/data-europe.js';
 import { PROJECT_ROOT } from '../submission.js';
+import { runScript } from '../../scripts/testing/run-script.js';
 import { COUNTRIES, countryMeans, EUROPE_DIR, EuropeDataError, loadEurope, readEuropeCsv } from './europe.js';
 
 interface Row {
@@ -36,14 +36,7 @@ beforeAll(() => {
 
 /** `npm run data:europe -- --check --dir DIR` in a plain Node process (Jest's sandbox slows d3-geo ~15x). */
 function runCheck(dir: string): { status: number | null; output: string } {
-  const run = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/data-europe.ts', '--check', '--dir', dir],
-    {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-    },
-  );
+  const run = runScript('scripts/data-europe.ts', ['--check', '--dir', dir]);
   return { status: run.status, output: (run.stdout + run.stderr).trim() };
 }
 
