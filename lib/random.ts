@@ -1,21 +1,44 @@
 /**
  * The one seeded random source. Every draw of the project (initialisation, shuffling, window sampling,
  * categorical and normal sampling) goes through an `Rng`, which lives in JavaScript so that the same seed
- * gives the same numbers on every tfjs backend. The generator is pure-rand's xoroshiro128+.
+ * gives the same numbers on every tfjs backend. The generator is pure-rand's xoroshiro128+, started from a
+ * state that SplitMix64 spreads from the seed, as xoroshiro's authors recommend: started from the bare seed
+ * (pure-rand's own `xoroshiro128plus(seed)`), its first outputs are close to 1 and nearly linear in the seed.
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 export const DEFAULT_SEED = 42;
+
+const UINT64 = (1n << 64n) - 1n;
+
+/** SplitMix64 (Steele, Lea and Flood), the seed-spreading function xoroshiro's authors recommend. */
+export function* splitMix64(seed: number): Generator<bigint, never> {
+  let state = BigInt.asUintN(64, BigInt(seed));
+  for (;;) {
+    state = (state + 0x9e3779b97f4a7c15n) & UINT64;
+    let z = state;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & UINT64;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & UINT64;
+    yield z ^ (z >> 31n);
+  }
+}
+
+/** The 128-bit state [s0, s1] from two SplitMix64 outputs, as pure-rand lays it out: 32-bit halves, high first. */
+export function seedState(seed: number): number[] {
+  const spread = splitMix64(seed);
+  const halves = (word: bigint) => [Number(BigInt.asIntN(32, word >> 32n)), Number(BigInt.asIntN(32, word))];
+  return [...halves(spread.next().value), ...halves(spread.next().value)];
+}
 
 export class Rng {
   private readonly generator: RandomGenerator;
 
   constructor(readonly seed: number = DEFAULT_SEED) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
-    this.generator = xoroshiro128plus(seed);
+    this.generator = xoroshiro128plusFromState(seedState(seed));
   }
 
   /** Uniform in [0, 1). */

@@ -30,6 +30,32 @@ describe('writePlot', () => {
     expect(png.readUInt32BE(16)).toBeGreaterThan(400); // width, at twice the SVG's size
   });
 
+  test('the axes grow to hold every point and box, so nothing is cut off by the frame', async () => {
+    // two samples far outside the map on opposite sides: with the marks clipped to the frame, resvg
+    // panicked on exactly such a plot and took the process down
+    const spec = scatterSpec({
+      title: 'outliers',
+      axes: {
+        x: { title: 'longitude (°)', domain: [-11, 41] },
+        y: { title: 'latitude (°)', domain: [34, 72] },
+      },
+      points: [
+        { x: 20.5, y: 25.2, group: 'sample' },
+        { x: 48.3, y: 83.9, group: 'sample' },
+      ],
+      groupTitle: '',
+      rectangles: [{ x0: 40, x1: 52.5, y0: 50, y1: 60, group: 'sample' }],
+    });
+    const layers = (spec as { layer: { encoding: Record<string, { scale: { domain: number[] } }> }[] }).layer;
+    for (const layer of layers) {
+      expect(layer.encoding.x.scale.domain).toEqual([-11, 53]);
+      expect(layer.encoding.y.scale.domain).toEqual([25, 84]);
+    }
+    expect(JSON.stringify(spec)).not.toContain('clip');
+    const written = await writePlot(spec, path.join(dir, 'outliers'));
+    expect(Array.from(readFileSync(written.png).subarray(0, 8))).toEqual(PNG_SIGNATURE);
+  });
+
   test('curves keep the series order given', async () => {
     const spec = curveSpec({
       title: 'curves',

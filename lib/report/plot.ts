@@ -32,6 +32,9 @@ export async function writePlot(spec: PlotSpec, base: string): Promise<WrittenPl
   } finally {
     view.finalize();
   }
+  const written = { spec: `${base}.vl.json`, svg: `${base}.svg`, png: `${base}.png` };
+  writeFileSync(written.spec, `${JSON.stringify(full, null, 1)}\n`);
+  writeFileSync(written.svg, svg);
   const png = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: 2 },
@@ -39,9 +42,6 @@ export async function writePlot(spec: PlotSpec, base: string): Promise<WrittenPl
   })
     .render()
     .asPng();
-  const written = { spec: `${base}.vl.json`, svg: `${base}.svg`, png: `${base}.png` };
-  writeFileSync(written.spec, `${JSON.stringify(full, null, 1)}\n`);
-  writeFileSync(written.svg, svg);
   writeFileSync(written.png, png);
   return written;
 }
@@ -95,12 +95,20 @@ export function scatterSpec(options: ScatterOptions): PlotSpec {
         ? null
         : { columns: groups.length > 17 ? 2 : 1, symbolLimit: 0, labelLimit: 220 },
   };
-  const x = { title: options.axes.x.title, scale: { domain: options.axes.x.domain, zero: false } };
-  const y = { title: options.axes.y.title, scale: { domain: options.axes.y.domain, zero: false } };
+  const xs = [...options.points.map((p) => p.x), ...(options.rectangles ?? []).flatMap((r) => [r.x0, r.x1])];
+  const ys = [...options.points.map((p) => p.y), ...(options.rectangles ?? []).flatMap((r) => [r.y0, r.y1])];
+  const x = {
+    title: options.axes.x.title,
+    scale: { domain: enclose(options.axes.x.domain, xs), zero: false },
+  };
+  const y = {
+    title: options.axes.y.title,
+    scale: { domain: enclose(options.axes.y.domain, ys), zero: false },
+  };
   const layers: unknown[] = [
     {
       data: { values: options.points },
-      mark: { type: 'circle', size: 9, opacity: 0.7, clip: true },
+      mark: { type: 'circle', size: 9, opacity: 0.7 },
       encoding: {
         x: { field: 'x', type: 'quantitative', ...x },
         y: { field: 'y', type: 'quantitative', ...y },
@@ -111,7 +119,7 @@ export function scatterSpec(options: ScatterOptions): PlotSpec {
   if (options.rectangles?.length)
     layers.push({
       data: { values: options.rectangles },
-      mark: { type: 'rect', filled: false, strokeWidth: 1.5, clip: true },
+      mark: { type: 'rect', filled: false, strokeWidth: 1.5 },
       encoding: {
         x: { field: 'x0', type: 'quantitative', ...x },
         x2: { field: 'x1' },
@@ -126,6 +134,23 @@ export function scatterSpec(options: ScatterOptions): PlotSpec {
     height: options.height ?? 380,
     layer: layers,
   } as PlotSpec;
+}
+
+/**
+ * The domain widened to whole numbers that hold every finite value, so no mark is cut off by the frame
+ * (and resvg is never given a clip path: it panics, aborting the process, on some clipped marks).
+ */
+function enclose(
+  domain: [number, number] | undefined,
+  values: readonly number[],
+): [number, number] | undefined {
+  let [low, high] = domain ?? [Infinity, -Infinity];
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  return low <= high ? [Math.floor(low), Math.ceil(high)] : undefined;
 }
 
 /** Distinct colours for up to 40 groups (tableau20, then category20b), repeating beyond. */
