@@ -46,7 +46,9 @@ describe('writePlot', () => {
       groupTitle: '',
       rectangles: [{ x0: 40, x1: 52.5, y0: 50, y1: 60, group: 'sample' }],
     });
-    const layers = (spec as { layer: { encoding: Record<string, { scale: { domain: number[] } }> }[] }).layer;
+    const layers = (
+      spec as unknown as { layer: { encoding: Record<string, { scale: { domain: number[] } }> }[] }
+    ).layer;
     for (const layer of layers) {
       expect(layer.encoding.x.scale.domain).toEqual([-11, 53]);
       expect(layer.encoding.y.scale.domain).toEqual([25, 84]);
