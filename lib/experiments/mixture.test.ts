@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { EuropeData, EuropeSplit } from '../data/europe.js';
 import { Rng } from '../random.js';
-import { readSections } from '../report/gallery.js';
+import { readSections, writeGallery } from '../report/gallery.js';
+import { describeWithBrowser, inspectPage } from '../testing/browser.js';
 import { deriveSeed, runMixtureExperiments, type MixtureSummary } from './mixture.js';
 
 const COUNTRIES = ['Atlantis', 'Borduria', 'Syldavia'];
@@ -86,8 +87,18 @@ describe('runMixtureExperiments', () => {
       expect(existsSync(path.join(outDir, figure.file.replace(/\.png$/, '.vl.json')))).toBe(true);
     }
     expect(figures.map((f) => f.file)).toContain('mixture/umm-k3-country-epoch2-components.png');
-    expect(section.blocks.map((b) => b.heading)).toContain(
-      'UMM: how supports and centres move, and why gradient descent struggles',
-    );
+    expect(section.blocks.map((b) => b.heading)).toContain('UMM: how far the boxes moved');
+  });
+
+  describeWithBrowser('in a real browser', () => {
+    test('the gallery shows every plot and every link leads to a file', async () => {
+      const page = await writeGallery(outDir);
+      const report = await inspectPage(page, path.join(outDir, 'gallery.png'));
+      expect(report.imageCount).toBe(readSections(outDir)[0].blocks.flatMap((b) => b.figures ?? []).length);
+      expect(report.brokenImages).toEqual([]);
+      expect(report.linkCount).toBeGreaterThan(0);
+      expect(report.brokenLinks).toEqual([]);
+      expect(readFileSync(path.join(outDir, 'gallery.png')).subarray(1, 4).toString()).toBe('PNG');
+    }, 60_000);
   });
 });

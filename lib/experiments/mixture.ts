@@ -187,7 +187,7 @@ export async function runMixtureExperiments(options: MixtureExperimentOptions): 
       figures.push(...(await sampleFigures(run, settings.epochs)));
     }
     blocks.push({
-      heading: `${name}: samples after ${settings.epochs} epochs, K = ${settings.ks.join(', ')}`,
+      heading: `${name}: samples after ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, K = ${settings.ks.join(', ')}`,
       text: `Left: ${settings.sampleCount} samples. Right: ${settings.perComponentCount} samples from each component, coloured by component.`,
       figures,
     });
@@ -326,7 +326,7 @@ function comparisonBlock(
   };
 }
 
-/** How far the UMM's centres and sides moved, and why gradient descent struggles. */
+/** How far the UMM's centres and sides moved: the numbers, not their explanation (that is the student's). */
 function ummMovementBlock(evolution: Record<Initialisation, RunSummary>): GalleryBlock {
   const rows = (['random', 'country'] as const).map((init) => {
     const run = evolution[init];
@@ -352,11 +352,11 @@ function ummMovementBlock(evolution: Record<Initialisation, RunSummary>): Galler
     ];
   });
   return {
-    heading: 'UMM: how supports and centres move, and why gradient descent struggles',
+    heading: 'UMM: how far the boxes moved',
     text:
-      "A UMM component's density is −log s₁ − log s₂ inside its box and a constant outside, so it is piecewise constant in the centre: moving a centre a little changes no density until a point crosses an edge, and the gradient with respect to the centres is exactly zero — they stay where they started. " +
-      'The sides get a gradient only from −log s inside the box, which always points to a smaller box (a higher density for the points it keeps); the cost of the points that then fall outside (the jump to −1e6) is a step, with no derivative, so gradient descent never sees it. ' +
-      'So boxes shrink steadily, points drop out of every box, and only the mixing weights move mass sensibly. Maximum likelihood for a box is the bounding box of its points — a jump that gradient steps cannot make.',
+      'For each start, between the first and the last snapshot: the largest distance any box centre moved (in ' +
+      'degrees), the mean ratio of a box’s area at the end to its area at the start, and the mean log-likelihood ' +
+      'of the training set after the first and the last epoch. Read it beside the box plots above.',
     table: {
       columns: [
         'initialisation',
@@ -370,6 +370,8 @@ function ummMovementBlock(evolution: Record<Initialisation, RunSummary>): Galler
     },
   };
 }
+
+const EVALUATED_AFTER_EPOCH = 'both sets evaluated in full after each epoch';
 
 /** Turns runs into plots under <outDir>/mixture/, all in degrees on the same axes. */
 class Plotter {
@@ -480,14 +482,16 @@ class Plotter {
   async curves(run: RunSummary): Promise<GalleryFigure> {
     const title = `${MODEL_NAME[run.model]}, K = ${run.K}, ${INIT_NAME[run.init]}: mean log-likelihood`;
     const points = run.epochs.flatMap((e) => [
-      { series: 'train', x: e.epoch, y: e.trainLogLikelihood },
-      { series: 'test', x: e.epoch, y: e.testLogLikelihood },
+      { series: 'train set', x: e.epoch, y: e.trainLogLikelihood },
+      { series: 'test set', x: e.epoch, y: e.testLogLikelihood },
     ]);
     const spec = curveSpec({
       title,
+      subtitle: EVALUATED_AFTER_EPOCH,
       xTitle: 'epoch',
       yTitle: 'mean log-likelihood',
       points,
+      integerX: true,
     });
     return this.write(`${run.model}-k${run.K}-${run.init}-loglik`, spec, title);
   }
@@ -495,17 +499,20 @@ class Plotter {
   async comparison(kind: MixtureKind, evolution: Record<Initialisation, RunSummary>): Promise<GalleryFigure> {
     const K = evolution.random.K;
     const title = `${MODEL_NAME[kind]}, K = ${K}: random vs country-mean init`;
+    // colour tells the start apart and the dash the split, so the four curves stay readable where they meet
     const points = (['random', 'country'] as const).flatMap((init) =>
       evolution[init].epochs.flatMap((e) => [
-        { series: `${INIT_NAME[init]}, train`, x: e.epoch, y: e.trainLogLikelihood },
-        { series: `${INIT_NAME[init]}, test`, x: e.epoch, y: e.testLogLikelihood },
+        { series: INIT_NAME[init], style: 'train set', x: e.epoch, y: e.trainLogLikelihood },
+        { series: INIT_NAME[init], style: 'test set', x: e.epoch, y: e.testLogLikelihood },
       ]),
     );
     const spec = curveSpec({
       title,
+      subtitle: EVALUATED_AFTER_EPOCH,
       xTitle: 'epoch',
       yTitle: 'mean log-likelihood',
       points,
+      integerX: true,
     });
     return this.write(`${kind}-k${K}-init-comparison`, spec, title);
   }

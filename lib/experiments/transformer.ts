@@ -68,8 +68,8 @@ function samplesMarkdown(history: readonly EpochResult[], options: GPTTrainingOp
 /** Train and test per epoch, and the PyTorch exercise's epoch-10 test value when the run gets there. */
 function curvePoints(history: readonly EpochResult[], metric: 'loss' | 'accuracy'): CurvePoint[] {
   const points = history.flatMap((result) => [
-    { series: 'train', x: result.epoch, y: result.train[metric] },
-    { series: 'test', x: result.epoch, y: result.test[metric] },
+    { series: "train (mean over the epoch's steps)", x: result.epoch, y: result.train[metric] },
+    { series: 'test (after the epoch)', x: result.epoch, y: result.test[metric] },
   ]);
   if (history.length >= 10)
     points.push({ series: 'PyTorch test, epoch 10', x: 10, y: PYTORCH_EPOCH_10.test[metric] });
@@ -146,6 +146,7 @@ export async function runTransformerExperiments(
       curveSpec({
         title: 'GPT cross-entropy',
         xTitle: 'epoch',
+        integerX: true,
         yTitle: 'loss (nats per character)',
         points: curvePoints(history, 'loss'),
       }),
@@ -155,6 +156,7 @@ export async function runTransformerExperiments(
       curveSpec({
         title: 'GPT last-character accuracy',
         xTitle: 'epoch',
+        integerX: true,
         yTitle: 'accuracy',
         points: curvePoints(history, 'accuracy'),
       }),

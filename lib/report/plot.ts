@@ -105,14 +105,26 @@ export function scatterSpec(options: ScatterOptions): PlotSpec {
     title: options.axes.y.title,
     scale: { domain: enclose(options.axes.y.domain, ys), zero: false },
   };
+  // beyond ten groups, colours alone no longer tell neighbours apart: each group also gets a shape
+  const shape =
+    groups.length > 10
+      ? {
+          field: 'group',
+          type: 'nominal' as const,
+          title: options.groupTitle,
+          scale: { domain: [...groups], range: groups.map((_, i) => SHAPES[i % SHAPES.length]) },
+          legend: color.legend,
+        }
+      : undefined;
   const layers: unknown[] = [
     {
       data: { values: options.points },
-      mark: { type: 'circle', size: 9, opacity: 0.7 },
+      mark: { type: 'point', filled: true, size: shape ? 14 : 9, opacity: 0.75 },
       encoding: {
         x: { field: 'x', type: 'quantitative', ...x },
         y: { field: 'y', type: 'quantitative', ...y },
         color,
+        ...(shape && { shape }),
       },
     },
   ];
@@ -153,41 +165,98 @@ function enclose(
   return low <= high ? [Math.floor(low), Math.ceil(high)] : undefined;
 }
 
-/** Distinct colours for up to 40 groups (tableau20, then category20b), repeating beyond. */
-function palette(count: number): string[] {
-  const colours = [...(scheme('tableau20') as string[]), ...(scheme('category20b') as string[])];
-  return Array.from({ length: Math.max(count, 1) }, (_, i) => colours[i % colours.length]);
+/**
+ * `count` colours that stay apart: tableau10 while it suffices, else a Glasbey-style palette, each colour
+ * in turn the candidate farthest (in CIELAB) from all colours already taken. Candidates too light to see
+ * on white are left out. Deterministic, so a plot's colours never change between runs.
+ */
+export function palette(count: number): string[] {
+  const tableau = scheme('tableau10') as string[];
+  if (count <= tableau.length) return tableau.slice(0, Math.max(count, 1));
+  const levels = [0, 48, 96, 144, 192, 240];
+  const candidates = levels
+    .flatMap((r) => levels.flatMap((g) => levels.map((b) => [r, g, b])))
+    .map((rgb) => ({ rgb, lab: toLab(rgb) }))
+    .filter((c) => c.lab[0] > 35 && c.lab[0] < 80);
+  const chosen = tableau.map((hex) => toLab(fromHex(hex)));
+  const result = [...tableau];
+  const nearest = candidates.map((c) => Math.min(...chosen.map((lab) => labDistance(c.lab, lab))));
+  while (result.length < count) {
+    let best = 0;
+    for (let i = 1; i < candidates.length; i++) if (nearest[i] > nearest[best]) best = i;
+    const pick = candidates[best];
+    result.push(`#${pick.rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`);
+    candidates.forEach((c, i) => (nearest[i] = Math.min(nearest[i], labDistance(c.lab, pick.lab))));
+  }
+  return result;
 }
 
-/** One value of a curve: series name, x, y. */
+/** Marker shapes, the second cue where colours are many. */
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross'];
+
+function fromHex(hex: string): number[] {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+/** sRGB (0–255) to CIELAB under D65. */
+function toLab(rgb: number[]): number[] {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const xyz = [
+    (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+    0.2126 * r + 0.7152 * g + 0.0722 * b,
+    (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+  ].map((t) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 / 116) * t + 16 / 116));
+  return [116 * xyz[1] - 16, 500 * (xyz[0] - xyz[1]), 200 * (xyz[1] - xyz[2])];
+}
+
+function labDistance(a: number[], b: number[]): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+
+/** One value of a curve: series name, x, y, and optionally a line style shared across series. */
 export interface CurvePoint {
   series: string;
   x: number;
   y: number;
+  /** Drawn as the dash pattern, e.g. the split ('train', 'test') when colour says the series. */
+  style?: string;
 }
 
 export interface CurveOptions {
   title: string;
+  /** A line under the title, e.g. what each curve averages over. */
+  subtitle?: string;
   xTitle: string;
   yTitle: string;
   points: readonly CurvePoint[];
   /** Series in legend order (default: order of first appearance). */
   series?: readonly string[];
+  /** x takes whole numbers only (epochs): integer ticks, never `1.000000`. */
+  integerX?: boolean;
   width?: number;
   height?: number;
 }
 
-/** Lines with point markers, one per series. */
+/** Lines with point markers, one per series (and per style, dashed, where points carry one). */
 export function curveSpec(options: CurveOptions): PlotSpec {
   const series = options.series ?? [...new Set(options.points.map((point) => point.series))];
+  const styles = [...new Set(options.points.flatMap((point) => (point.style ? [point.style] : [])))];
   return {
-    title: options.title,
+    title: options.subtitle ? { text: options.title, subtitle: options.subtitle } : options.title,
     width: options.width ?? 420,
     height: options.height ?? 300,
     data: { values: options.points },
     mark: { type: 'line', point: { size: 14 } },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: options.xTitle },
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: options.xTitle,
+        ...(options.integerX && { axis: { format: 'd', tickMinStep: 1 } }),
+      },
       y: {
         field: 'y',
         type: 'quantitative',
@@ -201,6 +270,15 @@ export function curveSpec(options: CurveOptions): PlotSpec {
         scale: { domain: [...series] },
         legend: { labelLimit: 320 },
       },
+      ...(styles.length > 0 && {
+        strokeDash: {
+          field: 'style',
+          type: 'nominal',
+          title: null,
+          scale: { domain: styles, range: styles.map((_, i) => (i === 0 ? [1, 0] : [6, 3])) },
+          legend: { symbolType: 'stroke', symbolStrokeWidth: 2 },
+        },
+      }),
     },
   } as PlotSpec;
 }
