@@ -9,6 +9,12 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launch } from 'puppeteer-core';
 
+/** The little of the DOM that the page-side function below uses (the project compiles without the DOM lib). */
+declare const document: {
+  images: ArrayLike<{ src: string; naturalWidth: number }>;
+  querySelectorAll(selector: string): ArrayLike<{ href: string }>;
+};
+
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 /** The browser's path, or undefined when there is none (and none is required). */
@@ -48,9 +54,7 @@ export async function inspectPage(file: string, screenshot: string): Promise<Pag
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const { images, links } = await page.evaluate(() => ({
       images: Array.from(document.images).map((img) => ({ src: img.src, loaded: img.naturalWidth > 0 })),
-      links: Array.from(document.querySelectorAll('a[href]')).map(
-        (a) => (a as unknown as { href: string }).href,
-      ),
+      links: Array.from(document.querySelectorAll('a[href]')).map((a) => a.href),
     }));
     await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
     const brokenLinks = links.filter((href) => {
