@@ -2,46 +2,74 @@
  * npm run generate -- --checkpoint DIR [--prompt "the "] [--length 30] [--top-k K] [--n 3] [--seed 42]
  *                     [--submission DIR]
  * Samples sentences from a GPT checkpoint (written by `npm run experiments -- transformer` after every
- * epoch) without retraining, with a submission's attention and generation code (default: skeleton/).
+ * epoch) without retraining, with the attention and generation code of the submission that trained it
+ * (as the checkpoint records), or of --submission.
  */
-import { parseArgs } from 'node:util';
-import { initBackend } from '../lib/backend.js';
-import { runMain } from '../lib/cli.js';
-import { sampleFromCheckpoint } from '../lib/gpt/sample.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { command, integer, positiveInteger, runCommand, userPath } from '../lib/cli.js';
 import { DEFAULT_SEED } from '../lib/random.js';
+import { PROJECT_ROOT, SubmissionError } from '../lib/submission.js';
+import { stageSubmission } from '../grader/staging.js';
 
-const USAGE =
-  'usage: npm run generate -- --checkpoint DIR [--prompt "the "] [--length 30] [--top-k K] [--n 3] [--seed 42] [--submission DIR]';
-
-function integer(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^-?\d+$/.test(value)) throw new Error(`${flag} must be an integer, got '${value}'`);
-  return Number(value);
+interface Options {
+  checkpoint: string;
+  prompt: string;
+  length: number;
+  topK?: number;
+  n: number;
+  seed: number;
+  submission?: string;
 }
 
-await runMain(async () => {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      checkpoint: { type: 'string' },
-      prompt: { type: 'string', default: 'the ' },
-      length: { type: 'string', default: '30' },
-      'top-k': { type: 'string' },
-      n: { type: 'string', default: '3' },
-      seed: { type: 'string', default: String(DEFAULT_SEED) },
-      submission: { type: 'string', default: 'skeleton' },
-    },
-  });
-  if (!values.checkpoint || positionals.length > 0) throw new Error(USAGE);
+const program = command('generate', 'Samples sentences from a GPT checkpoint without retraining.', [
+  'npm run generate -- --checkpoint out/transformer/checkpoints/epoch-10',
+  'npm run generate -- --checkpoint out/transformer/checkpoints/epoch-10 --prompt "the " --length 30 --top-k 5 --n 3',
+])
+  .requiredOption('--checkpoint <dir>', 'a checkpoint folder (model.json + weights.bin)')
+  .option('--prompt <text>', 'the text to continue', 'the ')
+  .option('--length <n>', 'new characters per sentence', integer, 30)
+  .option('--top-k <k>', 'sample only among the k most likely characters', positiveInteger)
+  .option('--n <count>', 'sentences to sample', positiveInteger, 3)
+  .option('--seed <seed>', 'seed of the random source', integer, DEFAULT_SEED)
+  .option(
+    '--submission <dir>',
+    'whose attention.ts and generation.ts run the model (default: the one that trained it)',
+  );
+
+await runCommand<Options>(program, async (options) => {
+  const checkpoint = userPath(options.checkpoint);
+  // tfjs loads only now, so that --help and usage errors answer at once
+  const { initBackend } = await import('../lib/backend.js');
+  const { readCheckpointInfo } = await import('../lib/gpt/checkpoint.js');
+  const { sampleFromCheckpoint } = await import('../lib/gpt/sample.js');
+  const submissionDir = options.submission
+    ? userPath(options.submission)
+    : trainedWith(checkpoint, readCheckpointInfo(checkpoint).submission);
   await initBackend();
-  const sentences = await sampleFromCheckpoint({
-    checkpoint: values.checkpoint,
-    submissionDir: values.submission,
-    prompt: values.prompt,
-    length: integer(values.length, '--length')!,
-    count: integer(values.n, '--n')!,
-    topK: integer(values['top-k'], '--top-k'),
-    seed: integer(values.seed, '--seed')!,
-  });
-  for (const sentence of sentences) process.stdout.write(`${JSON.stringify(sentence)}\n`);
+  const staged = await stageSubmission(submissionDir);
+  try {
+    const sentences = await sampleFromCheckpoint({
+      checkpoint,
+      submissionDir: staged.dir,
+      prompt: options.prompt,
+      length: options.length,
+      count: options.n,
+      topK: options.topK,
+      seed: options.seed,
+    });
+    for (const sentence of sentences) process.stdout.write(`${JSON.stringify(sentence)}\n`);
+  } finally {
+    await staged.cleanup();
+  }
 });
+
+/** The submission recorded in the checkpoint (skeleton/ for checkpoints that record none). */
+function trainedWith(checkpoint: string, recorded: unknown): string {
+  if (typeof recorded !== 'string') return path.join(PROJECT_ROOT, 'skeleton');
+  if (!existsSync(recorded))
+    throw new SubmissionError(
+      `${checkpoint} was trained with ${recorded}, which no longer exists: name one with --submission`,
+    );
+  return recorded;
+}

@@ -92,7 +92,14 @@ export interface MixtureSummary {
     std: [number, number];
   };
   runs: RunSummary[];
+  /** Parts that could not run, with the first line of what went wrong. */
+  skipped: SkippedPart[];
   wallSeconds: number;
+}
+
+export interface SkippedPart {
+  part: MixtureKind;
+  reason: string;
 }
 
 const MODEL_NAME: Record<MixtureKind, string> = { gmm: 'GMM', umm: 'UMM' };
@@ -132,90 +139,107 @@ export async function runMixtureExperiments(options: MixtureExperimentOptions): 
     },
   ];
 
+  const skipped: SkippedPart[] = [];
   for (const kind of settings.models) {
-    const Model = await loadModelClass(options.submissionDir, kind);
-    const name = MODEL_NAME[kind];
-    const learningRate = MIXTURE_TRAINING.learningRate[kind];
-    const countryK = data.countries.length;
-    const train = async (K: number, init: Initialisation): Promise<RunSummary> => {
-      const seed = deriveSeed(settings.seed, `${kind}/K=${K}/${init}`);
-      const rng = new Rng(seed);
-      const model = init === 'random' ? Model.random(K, rng) : countryInitialised(Model, kind, data, rng);
-      try {
-        const history = await trainMixture(model, data, {
-          learningRate,
-          rng,
-          epochs: settings.epochs,
-          snapshotEpochs,
-          label: `${name} K=${K} ${INIT_NAME[init]}`,
-          quiet: options.quiet,
-        });
-        const final = history.epochs[history.epochs.length - 1];
-        say(
-          `${name} K=${K} ${INIT_NAME[init]}: train ${final.trainLogLikelihood.toFixed(4)}, test ${final.testLogLikelihood.toFixed(4)} (${history.seconds.toFixed(1)} s)`,
-        );
-        const snapshots = history.snapshots.map(({ epoch, parameters }) => ({
-          epoch,
-          parameters,
-          ...(kind === 'umm' ? { boxes: boxesInDegrees(parameters as UMMParameters, data) } : {}),
-        }));
-        const run = {
-          model: kind,
-          K,
-          init,
-          seed,
-          seconds: history.seconds,
-          final: { train: final.trainLogLikelihood, test: final.testLogLikelihood },
-          epochs: history.epochs,
-          snapshots,
-        };
-        runs.push(run);
-        return run;
-      } finally {
-        model.dispose();
+    // a part that fails (a blank still to fill in, a bug) is reported and skipped; the others still run
+    const kindBlocks: GalleryBlock[] = [];
+    const runsBefore = runs.length;
+    try {
+      const Model = await loadModelClass(options.submissionDir, kind);
+      const name = MODEL_NAME[kind];
+      const learningRate = MIXTURE_TRAINING.learningRate[kind];
+      const countryK = data.countries.length;
+      const train = async (K: number, init: Initialisation): Promise<RunSummary> => {
+        const seed = deriveSeed(settings.seed, `${kind}/K=${K}/${init}`);
+        const rng = new Rng(seed);
+        const model = init === 'random' ? Model.random(K, rng) : countryInitialised(Model, kind, data, rng);
+        try {
+          const history = await trainMixture(model, data, {
+            learningRate,
+            rng,
+            epochs: settings.epochs,
+            snapshotEpochs,
+            label: `${name} K=${K} ${INIT_NAME[init]}`,
+            quiet: options.quiet,
+          });
+          const final = history.epochs[history.epochs.length - 1];
+          say(
+            `${name} K=${K} ${INIT_NAME[init]}: train ${final.trainLogLikelihood.toFixed(4)}, test ${final.testLogLikelihood.toFixed(4)} (${history.seconds.toFixed(1)} s)`,
+          );
+          const snapshots = history.snapshots.map(({ epoch, parameters }) => ({
+            epoch,
+            parameters,
+            ...(kind === 'umm' ? { boxes: boxesInDegrees(parameters as UMMParameters, data) } : {}),
+          }));
+          const run = {
+            model: kind,
+            K,
+            init,
+            seed,
+            seconds: history.seconds,
+            final: { train: final.trainLogLikelihood, test: final.testLogLikelihood },
+            epochs: history.epochs,
+            snapshots,
+          };
+          runs.push(run);
+          return run;
+        } finally {
+          model.dispose();
+        }
+      };
+      const sampleFigures = (run: RunSummary, epoch: number) =>
+        plots.samples(Model, kind, run, epoch, settings.sampleCount, settings.perComponentCount);
+
+      // Samples after training, for each K
+      const byK: RunSummary[] = [];
+      const figures: GalleryFigure[] = [];
+      for (const K of settings.ks) {
+        const run = await train(K, 'random');
+        byK.push(run);
+        figures.push(...(await sampleFigures(run, settings.epochs)));
       }
-    };
-    const sampleFigures = (run: RunSummary, epoch: number) =>
-      plots.samples(Model, kind, run, epoch, settings.sampleCount, settings.perComponentCount);
-
-    // Samples after training, for each K
-    const byK: RunSummary[] = [];
-    const figures: GalleryFigure[] = [];
-    for (const K of settings.ks) {
-      const run = await train(K, 'random');
-      byK.push(run);
-      figures.push(...(await sampleFigures(run, settings.epochs)));
-    }
-    blocks.push({
-      heading: `${name}: samples after ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, K = ${settings.ks.join(', ')}`,
-      text: `Left: ${settings.sampleCount} samples. Right: ${settings.perComponentCount} samples from each component, coloured by component.`,
-      figures,
-    });
-
-    // K = number of countries, over the epochs, from a random start and from the country means
-    const evolution: Record<Initialisation, RunSummary> = {
-      random: byK.find((run) => run.K === countryK) ?? (await train(countryK, 'random')),
-      country: await train(countryK, 'country'),
-    };
-    for (const init of ['random', 'country'] as const) {
-      const run = evolution[init];
-      const epochFigures: GalleryFigure[] = [];
-      for (const { epoch } of run.snapshots) epochFigures.push(...(await sampleFigures(run, epoch)));
-      epochFigures.push(await plots.curves(run));
-      blocks.push({
-        heading: `${name}, K = ${countryK}, ${INIT_NAME[init]}: over the epochs`,
-        text:
-          (init === 'country'
-            ? `${kind === 'gmm' ? 'Means' : 'Centres'} start at each country's mean training point (component k is country k); the other parameters start as in the random initialisation. `
-            : '') +
-          (kind === 'umm' ? 'The rectangles are the supports of the boxes at that epoch. ' : '') +
-          'Last figure: mean log-likelihood of the train and test sets after each epoch.',
-        figures: epochFigures,
+      kindBlocks.push({
+        heading: `${name}: samples after ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, K = ${settings.ks.join(', ')}`,
+        text: `Left: ${settings.sampleCount} samples. Right: ${settings.perComponentCount} samples from each component, coloured by component.`,
+        figures,
       });
+
+      // K = number of countries, over the epochs, from a random start and from the country means
+      const evolution: Record<Initialisation, RunSummary> = {
+        random: byK.find((run) => run.K === countryK) ?? (await train(countryK, 'random')),
+        country: await train(countryK, 'country'),
+      };
+      for (const init of ['random', 'country'] as const) {
+        const run = evolution[init];
+        const epochFigures: GalleryFigure[] = [];
+        for (const { epoch } of run.snapshots) epochFigures.push(...(await sampleFigures(run, epoch)));
+        epochFigures.push(await plots.curves(run));
+        kindBlocks.push({
+          heading: `${name}, K = ${countryK}, ${INIT_NAME[init]}: over the epochs`,
+          text:
+            (init === 'country'
+              ? `${kind === 'gmm' ? 'Means' : 'Centres'} start at each country's mean training point (component k is country k); the other parameters start as in the random initialisation. `
+              : '') +
+            (kind === 'umm' ? 'The rectangles are the supports of the boxes at that epoch. ' : '') +
+            'Last figure: mean log-likelihood of the train and test sets after each epoch.',
+          figures: epochFigures,
+        });
+      }
+      kindBlocks.push(comparisonBlock(name, evolution, await plots.comparison(kind, evolution)));
+      if (kind === 'umm') kindBlocks.push(ummMovementBlock(evolution));
+      blocks.push(...kindBlocks);
+    } catch (error) {
+      runs.splice(runsBefore);
+      const reason = firstLine(error);
+      skipped.push({ part: kind, reason });
+      say(`${MODEL_NAME[kind]}: skipped, ${reason}`);
     }
-    blocks.push(comparisonBlock(name, evolution, await plots.comparison(kind, evolution)));
-    if (kind === 'umm') blocks.push(ummMovementBlock(evolution));
   }
+  if (skipped.length > 0)
+    blocks.push({
+      heading: 'Skipped',
+      text: skipped.map((s) => `${MODEL_NAME[s.part]}: ${s.reason}`).join(' '),
+    });
 
   blocks.push({
     heading: 'Final mean log-likelihoods',
@@ -247,6 +271,7 @@ export async function runMixtureExperiments(options: MixtureExperimentOptions): 
       std: data.std,
     },
     runs,
+    skipped,
     wallSeconds: (performance.now() - started) / 1000,
   };
   writeFileSync(path.join(dir, 'summary.json'), `${JSON.stringify(summary, null, 1)}\n`);
@@ -270,6 +295,11 @@ function countryInitialised(Model: MixtureClass, kind: MixtureKind, data: Europe
   const means = countryMeans(data.train, data.countries.length);
   const moved = kind === 'gmm' ? { ...parameters, means } : { ...parameters, centers: means };
   return new Model(moved as never);
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n')[0];
 }
 
 /** A seed for one named part of the run, so that each part is reproducible on its own. FNV-1a. */

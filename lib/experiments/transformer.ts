@@ -9,7 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentBackend } from '../backend.js';
 import { EXERCISE_GPT_CONFIG } from '../contract.js';
-import { loadShakespeare, resolveCorpusPath } from '../data/shakespeare.js';
+import { loadShakespeare, resolveCorpusPath, type ShakespeareData } from '../data/shakespeare.js';
 import { writeSection, type GallerySection } from '../report/gallery.js';
 import { curveSpec, writePlot, type CurvePoint } from '../report/plot.js';
 import {
@@ -26,6 +26,10 @@ export interface TransformerExperimentOptions {
   quiet?: boolean;
   /** The corpus file (else EX5_SHAKESPEARE, else data/shakespeare/input.txt). */
   corpus?: string;
+  /** The submission folder as the user named it, when `submissionDir` is a staged copy of it. */
+  submissionOrigin?: string;
+  /** The corpus already loaded (the command checks it before any training starts). */
+  data?: ShakespeareData;
   /** Smaller runs for smoke tests; the exercise's values by default. */
   epochs?: number;
   windowsPerEpoch?: number;
@@ -103,7 +107,7 @@ function summaryOf(
 export async function runTransformerExperiments(
   options: TransformerExperimentOptions,
 ): Promise<EpochResult[]> {
-  const data = loadShakespeare(resolveCorpusPath(options.corpus));
+  const data = options.data ?? loadShakespeare(resolveCorpusPath(options.corpus));
   const submission = await loadGPTSubmission(options.submissionDir);
   const dir = path.join(options.outDir, NAME);
   const checkpoints = path.join(dir, 'checkpoints');
@@ -116,6 +120,7 @@ export async function runTransformerExperiments(
     testWindows: options.testWindows ?? EXERCISE_TRAINING.testWindows,
     seed: options.seed ?? EXERCISE_TRAINING.seed,
     checkpointDir: checkpoints,
+    checkpointInfo: { submission: path.resolve(options.submissionOrigin ?? options.submissionDir) },
     quiet: options.quiet,
   };
   const history: EpochResult[] = [];

@@ -96,6 +96,11 @@ function parseModelFile(file: string): ModelFile {
   return model as ModelFile;
 }
 
+/** What the writer recorded in a checkpoint (epoch, metrics, the submission that trained it), weights unread. */
+export function readCheckpointInfo(dir: string): Record<string, unknown> {
+  return parseModelFile(path.join(dir, MODEL_FILE)).info ?? {};
+}
+
 /** Reads and checks a checkpoint folder: names and shapes against its config, file size, finite values. */
 export function readCheckpoint(dir: string): Checkpoint {
   const modelPath = path.join(dir, MODEL_FILE);

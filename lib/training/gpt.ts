@@ -60,6 +60,8 @@ export interface GPTTrainingOptions {
   samples: SampleOptions;
   /** Where `epoch-NN/` checkpoints go; none when absent. */
   checkpointDir?: string;
+  /** Written into every checkpoint's model.json beside the epoch and metrics (e.g. which submission trained it). */
+  checkpointInfo?: Record<string, unknown>;
   quiet?: boolean;
   /** Called after each epoch, e.g. to log. */
   onEpoch?: (result: EpochResult) => void;
@@ -263,6 +265,7 @@ export function trainGPT(
       if (options.checkpointDir) {
         result.checkpoint = path.join(options.checkpointDir, `epoch-${String(epoch).padStart(2, '0')}`);
         saveCheckpoint(result.checkpoint, model, data.vocabulary, {
+          ...options.checkpointInfo,
           epoch,
           train: result.train,
           test: result.test,
