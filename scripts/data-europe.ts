@@ -8,13 +8,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { geoArea, geoBounds, geoContains } from 'd3-geo';
 import type { MultiPolygon, Position } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
-import { runMain } from '../lib/cli.js';
+import { command, runCommand, userPath } from '../lib/cli.js';
 import { COUNTRIES, EUROPE_COLUMNS, EUROPE_DIR } from '../lib/data/europe.js';
 import { DEFAULT_SEED, Rng } from '../lib/random.js';
 
@@ -321,20 +320,16 @@ export function checkEurope(dir: string, shapes: CountryShape[] = europeShapes()
   return problems;
 }
 
-const USAGE = 'usage: npm run data:europe [-- --dir DIR] [--check]';
-
-function parseCommandLine() {
-  try {
-    return parseArgs({
-      options: { dir: { type: 'string', default: EUROPE_DIR }, check: { type: 'boolean', default: false } },
-    });
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; ${USAGE}`, { cause: error });
-  }
+interface Options {
+  dir?: string;
+  check: boolean;
 }
 
-async function main(): Promise<number> {
-  const { values } = parseCommandLine();
+async function main(options: Options): Promise<number> {
+  const values = {
+    dir: options.dir === undefined ? EUROPE_DIR : userPath(options.dir),
+    check: options.check,
+  };
   const relative = path.relative(process.cwd(), values.dir);
   const shown = relative.startsWith('..') || path.isAbsolute(relative) ? values.dir : relative || '.';
   const started = performance.now();
@@ -366,5 +361,17 @@ function seconds(since: number): string {
 }
 
 // Run only as a script, not when the test imports this file.
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
-  await runMain(main);
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const program = command(
+    'data:europe',
+    'Generates the Europe points from Natural Earth shapes, or checks the committed ones.',
+    ['npm run data:europe', 'npm run data:europe -- --check'],
+  )
+    .option('--dir <dir>', 'the data folder (default: data/europe/)')
+    .option(
+      '--check',
+      'write nothing: verify the files regenerate byte for byte and every point lies in its country',
+      false,
+    );
+  await runCommand<Options>(program, main);
+}

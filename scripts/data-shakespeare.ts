@@ -4,9 +4,7 @@
  * when a verified copy is already there.
  */
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { runMain } from '../lib/cli.js';
+import { command, runCommand, userPath } from '../lib/cli.js';
 import {
   CorpusError,
   CORPUS_URL,
@@ -15,25 +13,20 @@ import {
   readCorpus,
 } from '../lib/data/shakespeare.js';
 
-const USAGE = 'usage: npm run data:shakespeare -- [--out FILE] [--url URL]';
-
-function parseOptions(): { out: string; url: string } {
-  try {
-    const { values } = parseArgs({
-      options: {
-        out: { type: 'string', default: DEFAULT_CORPUS_PATH },
-        url: { type: 'string', default: CORPUS_URL },
-      },
-    });
-    return values;
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; ${USAGE}`, { cause: error });
-  }
+interface Options {
+  out?: string;
+  url: string;
 }
 
-await runMain(async () => {
-  const values = parseOptions();
-  const destination = path.resolve(values.out);
+const program = command('data:shakespeare', 'Downloads tinyshakespeare and verifies its SHA-256.', [
+  'npm run data:shakespeare',
+  'npm run data:shakespeare -- --out ~/corpora/shakespeare.txt',
+])
+  .option('--out <file>', 'where to save it (default: data/shakespeare/input.txt)')
+  .option('--url <url>', 'where to download it from', CORPUS_URL);
+
+await runCommand<Options>(program, async (options) => {
+  const destination = options.out === undefined ? DEFAULT_CORPUS_PATH : userPath(options.out);
   if (existsSync(destination)) {
     try {
       readCorpus(destination);
@@ -44,6 +37,6 @@ await runMain(async () => {
       process.stderr.write(`${destination}: not the verified corpus, downloading it again\n`);
     }
   }
-  await downloadCorpus(values.url, destination);
-  process.stderr.write(`${destination}: downloaded from ${values.url} and verified\n`);
+  await downloadCorpus(options.url, destination);
+  process.stderr.write(`${destination}: downloaded from ${options.url} and verified\n`);
 });

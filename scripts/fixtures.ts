@@ -5,34 +5,43 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { initBackend } from '../lib/backend.js';
-import { runMain } from '../lib/cli.js';
+import { command, integer, runCommand, UsageError, userPath } from '../lib/cli.js';
 import { DEFAULT_SEED } from '../lib/random.js';
-import { fixtureFile, type FixtureName } from '../grader/fixtures.js';
-import { makeFixtures } from './fixtures/make.js';
+import { PROJECT_ROOT } from '../lib/submission.js';
 
-await runMain(async () => {
-  const { values } = parseArgs({
-    options: {
-      out: { type: 'string', default: 'fixtures' },
-      seed: { type: 'string', default: String(DEFAULT_SEED) },
-      hidden: { type: 'string' },
-    },
-  });
-  // --hidden DIR is --out DIR for a TA's set, which must not share the public fixtures' seed
-  if (values.hidden !== undefined && values.seed === String(DEFAULT_SEED)) {
-    throw new Error(`--hidden needs a --seed other than the public fixtures' ${DEFAULT_SEED}`);
-  }
-  const outDir = values.hidden ?? values.out;
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0)
-    throw new Error(`--seed must be a non-negative integer, got ${values.seed}`);
+interface Options {
+  out?: string;
+  seed: number;
+  hidden?: string;
+}
+
+const program = command(
+  'fixtures',
+  "Writes the grader's fixtures from the reference (cpu backend: the same bytes everywhere).",
+  ['npm run fixtures', 'npm run fixtures -- --hidden ../hidden-2027 --seed 7'],
+)
+  .option('--out <dir>', 'where to write them (default: fixtures/)')
+  .option('--seed <n>', 'seed of every draw behind the fixtures', integer, DEFAULT_SEED)
+  .option('--hidden <dir>', "a TA's hidden set: --out with a --seed other than the public one");
+
+await runCommand<Options>(program, async (options) => {
+  // a hidden set must not share the public fixtures' seed, or it would hide nothing
+  if (options.hidden !== undefined && options.seed === DEFAULT_SEED)
+    throw new UsageError(`--hidden needs a --seed other than the public fixtures' ${DEFAULT_SEED}`);
+  if (options.hidden !== undefined && options.out !== undefined)
+    throw new UsageError('--hidden DIR already says where to write; leave out --out');
+  if (options.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${options.seed}`);
+  const target = options.hidden ?? options.out;
+  const outDir = target === undefined ? path.join(PROJECT_ROOT, 'fixtures') : userPath(target);
+  // tfjs and the reference load only now, so that --help and usage errors answer at once
+  const { initBackend } = await import('../lib/backend.js');
+  const { fixtureFile } = await import('../grader/fixtures.js');
+  const { makeFixtures } = await import('./fixtures/make.js');
   await initBackend();
-  const files = await makeFixtures(seed);
+  const files = await makeFixtures(options.seed);
   await mkdir(outDir, { recursive: true });
   for (const [name, text] of Object.entries(files)) {
-    const file = fixtureFile(outDir, name as FixtureName);
+    const file = fixtureFile(outDir, name as Parameters<typeof fixtureFile>[1]);
     await writeFile(file, text);
     process.stderr.write(`wrote ${path.relative(process.cwd(), file)} (${text.length} bytes)\n`);
   }

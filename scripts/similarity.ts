@@ -7,9 +7,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { SUBMISSION_FILES, type SubmissionPart } from '../lib/contract.js';
-import { runMain } from '../lib/cli.js';
+import { InvalidArgumentError } from 'commander';
+import { command, positiveInteger, runCommand, userPath } from '../lib/cli.js';
 import { PROJECT_ROOT } from '../lib/submission.js';
 import { similarityCsv, similarityHtml } from '../grader/integrity/report.js';
 import {
@@ -20,15 +20,42 @@ import {
 import { readAllSources } from '../grader/integrity/sources.js';
 import { existsSync, readFileSync } from 'node:fs';
 
-const USAGE = 'usage: npm run similarity -- SUBMISSIONS_DIR --out RESULTS_DIR [--skeleton DIR] [--top N]';
-
-function positiveNumber(flag: string, text: string, integer: boolean): number {
-  const value = Number(text);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) {
-    throw new Error(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, got '${text}'`);
-  }
-  return value;
+interface Options {
+  out: string;
+  skeleton?: string;
+  top: number;
+  k: number;
+  window: number;
+  maxShare: number;
 }
+
+/** Parser for a fraction in (0, 1]. */
+function share(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new InvalidArgumentError(`must be a number in (0, 1], got '${value}'`);
+  return n;
+}
+
+const program = command(
+  'similarity',
+  'Ranks pairs of submissions by the code they share, the skeleton removed. It reports; it does not accuse.',
+  [
+    'npm run similarity -- hand-ins/ --out similarity/',
+    'npm run similarity -- hand-ins/ --out similarity/ --top 40',
+  ],
+)
+  .argument('<submissions>', 'a folder of submission folders or ex5-<ID>.zip files')
+  .requiredOption('--out <dir>', 'where similarity.csv and similarity.html go')
+  .option('--skeleton <dir>', 'the handed-out code, removed before comparing (default: skeleton/)')
+  .option('--top <n>', 'pairs shown side by side in the HTML page', positiveInteger, 20)
+  .option('--k <tokens>', 'tokens per fingerprinted k-gram', positiveInteger, DEFAULT_SIMILARITY_OPTIONS.k)
+  .option('--window <n>', 'winnowing window', positiveInteger, DEFAULT_SIMILARITY_OPTIONS.window)
+  .option(
+    '--max-share <fraction>',
+    'k-grams in more than this share of submissions count as common',
+    share,
+    DEFAULT_SIMILARITY_OPTIONS.maxShare,
+  );
 
 /** The handed-out files; every one must be there, or the skeleton's code would count as copying. */
 function readSkeleton(dir: string): SubmissionSources['files'] {
@@ -42,37 +69,25 @@ function readSkeleton(dir: string): SubmissionSources['files'] {
   return files;
 }
 
-await runMain(async () => {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      skeleton: { type: 'string', default: path.join(PROJECT_ROOT, 'skeleton') },
-      top: { type: 'string', default: '20' },
-      k: { type: 'string', default: String(DEFAULT_SIMILARITY_OPTIONS.k) },
-      window: { type: 'string', default: String(DEFAULT_SIMILARITY_OPTIONS.window) },
-      'max-share': { type: 'string', default: String(DEFAULT_SIMILARITY_OPTIONS.maxShare) },
-    },
-  });
-  if (positionals.length !== 1 || values.out === undefined) throw new Error(USAGE);
-  const options = {
-    k: positiveNumber('k', values.k, true),
-    window: positiveNumber('window', values.window, true),
-    maxShare: positiveNumber('max-share', values['max-share'], false),
-  };
-  const top = positiveNumber('top', values.top, true);
+await runCommand<Options>(program, async (values, [submissionsArgument]) => {
+  const options = { k: values.k, window: values.window, maxShare: values.maxShare };
+  const top = values.top;
+  const submissionsDir = userPath(submissionsArgument);
+  const outDir = userPath(values.out);
   const started = performance.now();
 
-  const skeleton = readSkeleton(values.skeleton);
-  const { submissions, unreadable } = await readAllSources(positionals[0]);
+  const skeleton = readSkeleton(
+    values.skeleton === undefined ? path.join(PROJECT_ROOT, 'skeleton') : userPath(values.skeleton),
+  );
+  const { submissions, unreadable } = await readAllSources(submissionsDir);
   for (const problem of unreadable) process.stderr.write(`skipped: ${problem}\n`);
   if (submissions.length < 2)
-    throw new Error(`${positionals[0]}: ${submissions.length} readable submissions, need 2`);
+    throw new Error(`${submissionsArgument}: ${submissions.length} readable submissions, need 2`);
   const result = compareSubmissions(submissions, skeleton, options);
 
-  await mkdir(values.out, { recursive: true });
-  const csvFile = path.join(values.out, 'similarity.csv');
-  const htmlFile = path.join(values.out, 'similarity.html');
+  await mkdir(outDir, { recursive: true });
+  const csvFile = path.join(outDir, 'similarity.csv');
+  const htmlFile = path.join(outDir, 'similarity.html');
   await writeFile(csvFile, similarityCsv(result));
   await writeFile(htmlFile, similarityHtml(result, submissions, top));
 
