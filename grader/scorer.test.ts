@@ -90,11 +90,39 @@ describe('the writers', () => {
   };
   const report = scoreRun('dir', rubric, run);
 
-  test('the table lists every test, each reason and the total, never a stack', () => {
-    const table = formatReportTable(report);
+  test('--verbose: the table lists every test, each reason and the total, never a stack', () => {
+    const table = formatReportTable(report, { verbose: true });
     for (const text of ['first', 'second', 'third', '3/3', '0/2', 'total', '3/10', 'did you include log 2π?'])
       expect(table).toContain(text);
     expect(table).not.toContain('gmm.grade.ts:10');
+  });
+
+  test('by default: a line per group, then only the failed tests with their reasons, within 80 columns', () => {
+    const table = formatReportTable(report);
+    const lines = table.split('\n');
+    expect(lines.find((line) => line.includes('GMM'))).toMatch(/GMM 1 of 2 tests passed +3\/5$/);
+    expect(table).not.toContain('first'); // passed: left out
+    for (const text of ['second', 'third', 'did you include log 2π?', '--verbose'])
+      expect(table).toContain(text);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    const narrow = formatReportTable(report, { width: 60 }).split('\n');
+    for (const line of narrow) expect(line.length).toBeLessThanOrEqual(60);
+  });
+
+  test('a reason shared by consecutive failed tests is printed once, under the last of them', () => {
+    const shared = 'GMM.sample: not implemented: draw a component per point';
+    const same = {
+      ...report,
+      groups: [{ group: 'GMM' as const, points: 0, maxPoints: 10 }],
+      tests: report.tests.map((t) => ({
+        ...t,
+        group: 'GMM' as const,
+        passed: false,
+        points: 0,
+        reason: shared,
+      })),
+    };
+    expect(formatReportTable(same).split(shared)).toHaveLength(2);
   });
 
   test("Gradescope's results.json: score, max_score and one entry per test", () => {

@@ -38,7 +38,9 @@ export function formatFeedback(outcome: SubmissionOutcome): string {
   for (const error of outcome.typeErrors ?? []) head.push(`compile error: ${error}`);
   if (!outcome.report)
     return `${[`submission: ${outcome.id}`, ...head, `score: ${outcome.score}`].join('\n')}\n`;
-  const table = stripColour(formatReportTable({ ...outcome.report, submission: outcome.id }));
+  const table = stripColour(
+    formatReportTable({ ...outcome.report, submission: outcome.id }, { verbose: true }),
+  );
   return `${[table, ...head].join('\n')}\n`;
 }
 

@@ -1,0 +1,41 @@
+// `npm run grade` as a command: help, usage errors, colour and paths typed from a subfolder.
+import path from 'node:path';
+import { PROJECT_ROOT } from '../lib/submission.js';
+import { runScript } from '../scripts/testing/run-script.js';
+
+const ANSI = /\u001b\[/;
+const grade = (args: string[], options: Parameters<typeof runScript>[2] = {}) =>
+  runScript('grader/cli.ts', args, options);
+
+describe('npm run grade', () => {
+  test('--help lists the flags with examples and exits 0', () => {
+    const run = grade(['--help']);
+    expect(run.status).toBe(0);
+    for (const text of ['--submission <dir>', '--verbose', '--no-color', 'Examples:'])
+      expect(run.stdout).toContain(text);
+  });
+
+  test('a mistyped flag is a usage error with the nearest flag suggested', () => {
+    const run = grade(['--submision', 'reference']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("error: unknown option '--submision'\n(Did you mean --submission?)");
+  });
+
+  test("'.' typed in skeleton/ grades skeleton/; NO_COLOR wins over a colour terminal", () => {
+    const typedIn = path.join(PROJECT_ROOT, 'skeleton');
+    const plain = grade(['--submission', '.'], { typedIn, env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+    expect(plain).toMatchObject({ status: 0 });
+    expect(plain.stdout).toContain('submission: .');
+    expect(plain.stdout).toMatch(/total +0\/100/);
+    expect(plain.stdout).not.toMatch(ANSI);
+    // the same on a colour terminal without NO_COLOR has colour: the check above can fail
+    const coloured = grade(['--submission', '.'], {
+      typedIn,
+      env: { FORCE_COLOR: '1', NO_COLOR: undefined },
+    });
+    expect(coloured.stdout).toMatch(ANSI);
+    expect(
+      grade(['--submission', '.', '--no-color'], { typedIn, env: { FORCE_COLOR: '1' } }).stdout,
+    ).not.toMatch(ANSI);
+  });
+});
