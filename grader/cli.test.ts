@@ -3,7 +3,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/submission.js';
 import { runScript } from '../scripts/testing/run-script.js';
 
-const ANSI = /\u001b\[/;
+const ESC = String.fromCharCode(27);
+const ANSI = new RegExp(`${ESC}\\[`);
 const grade = (args: string[], options: Parameters<typeof runScript>[2] = {}) =>
   runScript('grader/cli.ts', args, options);
 
