@@ -1,15 +1,14 @@
 /**
  * npm run pack -- [--submission DIR] [--name "FULL NAME"] [--user USERNAME] [--id DIGITS] [--out DIR]
- * Builds ex5-<ID>.zip for the hand-in: the five submission files of DIR (default skeleton/) and a
+ * Builds out/ex5-<ID>.zip (or DIR/…) for the hand-in: the five submission files of DIR (default skeleton/) and a
  * README.md with name, user name and ID. Asks for what is missing on a terminal; refuses otherwise.
  * Before zipping it runs the import check and the grader and prints both; a score below full is a
  * warning, not a refusal. The zip is deterministic: the same files give the same bytes.
  */
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { formatReportTable } from '../grader/format/table.js';
 import { gradeSubmission } from '../grader/grade.js';
 import {
@@ -25,8 +24,8 @@ import {
   type Student,
 } from '../grader/integrity/handin.js';
 import { checkImports, importCheckNotes } from '../grader/integrity/imports.js';
-import { runMain } from '../lib/cli.js';
-import { resolveSubmissionDir } from '../lib/submission.js';
+import { command, runCommand, userPath } from '../lib/cli.js';
+import { PROJECT_ROOT, resolveSubmissionDir } from '../lib/submission.js';
 
 const QUESTIONS: Record<keyof Student, string> = {
   name: 'Full name',
@@ -56,21 +55,35 @@ async function askMissing(given: Partial<Student>): Promise<Partial<Student>> {
   return student;
 }
 
-await runMain(async () => {
-  const { values } = parseArgs({
-    options: {
-      submission: { type: 'string', default: 'skeleton' },
-      name: { type: 'string' },
-      user: { type: 'string' },
-      id: { type: 'string' },
-      out: { type: 'string', default: '.' },
-    },
-  });
-  const dir = resolveSubmissionDir(values.submission);
+interface Options {
+  submission?: string;
+  name?: string;
+  user?: string;
+  id?: string;
+  out?: string;
+}
+
+const program = command(
+  'pack',
+  'Checks, grades and zips your submission for the hand-in: out/ex5-<ID>.zip.',
+  ['npm run pack', 'npm run pack -- --name "Ada Lovelace" --user alovelace --id 1234567'],
+)
+  .option('--submission <dir>', 'the folder with the five submission files (default: skeleton/)')
+  .option('--name <full name>', 'your full name (asked on a terminal when missing)')
+  .option('--user <user name>', `your user name: ${USER_RULE.text}`)
+  .option('--id <digits>', `your student ID: ${ID_RULE.text}`)
+  .option('--out <dir>', 'where the zip goes (default: out/, which git ignores)');
+
+await runCommand<Options>(program, async (values) => {
+  const submission = values.submission ?? 'skeleton';
+  const dir = resolveSubmissionDir(
+    values.submission ? userPath(values.submission) : path.join(PROJECT_ROOT, 'skeleton'),
+  );
+  const outDir = values.out === undefined ? path.join(PROJECT_ROOT, 'out') : userPath(values.out);
   const student = checkStudent(await askMissing({ name: values.name, user: values.user, id: values.id }));
 
   process.stdout.write(`${importCheckNotes(checkImports(dir)).join('\n')}\n`);
-  process.stdout.write(`Grading ${values.submission} (this takes a few minutes)...\n`);
+  process.stdout.write(`Grading ${submission}...\n`);
   const report = await gradeSubmission(dir);
   process.stdout.write(`${formatReportTable(report)}\n`);
   if (report.score < report.maxScore) {
@@ -80,7 +93,8 @@ await runMain(async () => {
   }
 
   const zip = await buildHandinZip(dir, student);
-  const file = path.join(values.out, zipFileName(student));
+  const file = path.join(outDir, zipFileName(student));
+  await mkdir(outDir, { recursive: true });
   await writeFile(file, zip).catch((error: Error) => {
     throw new HandinError(`cannot write ${file}: ${error.message}`);
   });
