@@ -31,6 +31,30 @@ describe('the allowed-imports rule', () => {
     expect(check(source)).toEqual([]);
   });
 
+  test('names the submission declares are its own, scope by scope, even where a global has that name', () => {
+    const source = [
+      'export class Model {',
+      '  update(module: number): number {',
+      '    const self = this;',
+      '    const process = (global: number) => global * module;',
+      '    return process(self.value());',
+      '  }',
+      '  value(): number { return 1; }',
+      '}',
+      'function fetch(window: string): string { return window; }',
+      'export const z = fetch("x");',
+    ].join('\n');
+    expect(found(source)).toEqual([]);
+    // the same names used where no declaration of the file reaches them are the globals again
+    const escaping = [
+      'function a(process: number): number { return process; }',
+      'function b(): unknown { return process.env; }',
+      'const c = () => { const self = 1; return self; };',
+      'const d = () => self;',
+    ].join('\n');
+    expect(found(escaping)).toEqual(['2: process', '4: self']);
+  });
+
   test('other packages and Node built-ins are reported with their line', () => {
     const source = [
       "import * as tf from '@tensorflow/tfjs';",

@@ -71,9 +71,34 @@ const FORBIDDEN_MEMBERS: Record<string, string> = {
   platform: ".platform is not allowed (tfjs's platform reaches fetch and the file system)",
 };
 
+/**
+ * The file alone as a TypeScript program, without the standard library: its own declarations resolve
+ * (scope by scope, as the language does), and every name it does not declare itself resolves to nothing.
+ * So `const self = this` or a parameter named `module` are the submission's own names, not the globals.
+ */
+function bindAlone(file: string, source: string): { sourceFile: ts.SourceFile; checker: ts.TypeChecker } {
+  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const host: ts.CompilerHost = {
+    getSourceFile: (name) => (name === file ? sourceFile : undefined),
+    getDefaultLibFileName: () => 'lib.d.ts',
+    writeFile: () => {},
+    getCurrentDirectory: () => '/',
+    getCanonicalFileName: (name) => name,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => '\n',
+    fileExists: (name) => name === file,
+    readFile: () => undefined,
+  };
+  const program = ts.createProgram({ rootNames: [file], options: { noLib: true, noResolve: true }, host });
+  return { sourceFile, checker: program.getTypeChecker() };
+}
+
 /** Checks one file's source; `file` is the name reported. */
 export function checkSource(source: string, file: string, part: SubmissionPart): ImportViolation[] {
-  const sourceFile = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const { sourceFile, checker } = bindAlone(file, source);
+  // a name declared in this file (in a scope that reaches the use) is the submission's own
+  const declaredHere = (node: ts.Identifier) =>
+    (checker.getSymbolAtLocation(node)?.declarations ?? []).some((d) => d.getSourceFile() === sourceFile);
   const violations: ImportViolation[] = [];
   const report = (node: ts.Node, reason: string) => {
     const start = node.getStart(sourceFile);
@@ -107,7 +132,8 @@ export function checkSource(source: string, file: string, part: SubmissionPart):
     } else if (
       ts.isIdentifier(node) &&
       isFreeReference(node) &&
-      Object.hasOwn(FORBIDDEN_GLOBALS, node.text)
+      Object.hasOwn(FORBIDDEN_GLOBALS, node.text) &&
+      !declaredHere(node)
     ) {
       report(node, FORBIDDEN_GLOBALS[node.text]);
     } else if (ts.isPropertyAccessExpression(node) && Object.hasOwn(FORBIDDEN_MEMBERS, node.name.text)) {
