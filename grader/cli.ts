@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { runMain } from '../lib/cli.js';
+import { runMain } from '../harness/cli.js';
 import { formatReportTable } from './format/table.js';
 import { toGradescopeResults } from './format/gradescope.js';
 import { DEFAULT_TIMEOUT_MS, gradeSubmission } from './grade.js';

@@ -3,7 +3,7 @@
  * score the raw results against the rubric. Writers in format/ turn the report into a table or JSON.
  */
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/submission.js';
+import { PROJECT_ROOT } from '../harness/submission.js';
 import { checkFixtureSet } from './fixtures.js';
 import { withoutForfeitedFiles } from './integrity/enforce.js';
 import { checkImports, importCheckNotes } from './integrity/imports.js';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT, resolveSubmissionDir } from '../lib/submission.js';
+import { PROJECT_ROOT, resolveSubmissionDir } from '../harness/submission.js';
 
 export const STAGING_PREFIX = '.grading-';
 
