@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { SUBMISSION_FILES, type SubmissionModules, type SubmissionPart } from '../lib/contract.js';
 
 /** What each file must export, and of what kind. */
@@ -20,8 +20,8 @@ export class SubmissionError extends Error {
   override name = 'SubmissionError';
 }
 
-/** The repository's root (this file lives in lib/). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository's root; kept here too for the many places that import it from the loader. */
+export { PROJECT_ROOT } from './paths.js';
 
 export function resolveSubmissionDir(dir: string): string {
   const absolute = path.resolve(dir);

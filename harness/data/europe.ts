@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../submission.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 /** The 33 countries, in id order (the `country` column holds the index into this list). */
 export const COUNTRIES: readonly string[] = Object.freeze([

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Rng } from '../../lib/random.js';
-import { PROJECT_ROOT } from '../submission.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 export const CORPUS_SHA256 = '86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed';
 const CORPUS_BYTES = 1_115_394;
