@@ -13,7 +13,13 @@ import { SANDBOX_ENTRIES } from '../batch/sandbox.js';
 import { HIDDEN_FIXTURES_ENTRY } from './autograder.js';
 
 const FIXED_TIME = new Date(1980, 0, 1);
-const LEFT_OUT = [/\.test\.ts$/, /^staff\/hostile\//, /(^|\/)\.grading-/, /(^|\/)\.DS_Store$/];
+const LEFT_OUT = [
+  /\.test\.ts$/,
+  /(^|\/)testdata\//,
+  /^staff\/hostile\//,
+  /(^|\/)\.grading-/,
+  /(^|\/)\.DS_Store$/,
+];
 
 export interface BundleOptions {
   projectRoot: string;
