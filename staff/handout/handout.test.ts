@@ -6,7 +6,7 @@
  * the project's own `npm ci` has filled.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SUBMISSION_FILES, type SubmissionPart } from '../../lib/contract.js';
@@ -97,7 +97,7 @@ describe('the handout', () => {
     expect(solutionBodiesIn(references, REFERENCE, SKELETON).length).toBeGreaterThanOrEqual(20);
   });
 
-  test('installs from its lock; the blanks score 0 without a crash; the reference files score 100', () => {
+  test('installs from its lock; the blanks score 0 without a crash; the reference files score 100, pack, run experiments and typecheck', () => {
     const install = npm(out, ['ci', '--prefer-offline', '--no-audit', '--no-fund']);
     expect(install.status).toBe(0);
 
@@ -112,6 +112,24 @@ describe('the handout', () => {
     const full = npm(out, ['run', 'grade', '--', '--expect-full']);
     expect(full.output).toMatch(/total\s*│\s*100\/100/);
     expect(full.status).toBe(0);
+
+    const pack = npm(out, [
+      'run',
+      'pack',
+      '--',
+      '--name',
+      'Ada Lovelace',
+      '--user',
+      'ada',
+      '--id',
+      '1234567',
+    ]);
+    expect(pack.status).toBe(0);
+    expect(existsSync(path.join(out, 'ex5-1234567.zip'))).toBe(true);
+
+    const experiments = npm(out, ['run', 'experiments', '--', 'mixture', '--epochs', '1', '--quiet']);
+    expect(experiments.status).toBe(0);
+    expect(existsSync(path.join(out, 'out', 'index.html'))).toBe(true);
 
     const typecheck = npm(out, ['run', 'typecheck']);
     expect(typecheck.output).not.toMatch(/error TS/);
