@@ -6,7 +6,7 @@
  * Speed on wasm comes from few kernels per step: each epoch shuffles the rows in JavaScript and each batch
  * is uploaded as its own tensor (a memory copy on wasm and cpu, cheaper than gather and slice kernels),
  * and the loss is not read back until the epoch's evaluation.
- * Adam is the project's (lib/training/adam.ts: PyTorch's formula, ε = 1e-8, the update in JavaScript over the
+ * Adam is the project's (harness/training/adam.ts: PyTorch's formula, ε = 1e-8, the update in JavaScript over the
  * few K×5 numbers): tf.train.adam would add ~14 kernels per variable, ~40 per step.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,6 +1,6 @@
 /**
  * Training speed of the exercise's GPT with the reference code: one Adam step (forward, backward, update)
- * on a batch of random windows, as lib/training/gpt.ts runs it. Prints the median time per step after a
+ * on a batch of random windows, as harness/training/gpt.ts runs it. Prints the median time per step after a
  * warm-up, tokens/s, kernels per step, peak tensor memory, the estimated time of one epoch and the ratio
  * to PyTorch on this kind of machine. Figures only; nothing passes or fails on time.
  *

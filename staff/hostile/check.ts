@@ -1,5 +1,5 @@
 /**
- * npx tsx grader/hostile/check.ts [--only ID,ID] [--jobs N] [--timeout S] [--memory MB] [--hidden DIR]
+ * npx tsx staff/hostile/check.ts [--only ID,ID] [--jobs N] [--timeout S] [--memory MB] [--hidden DIR]
  *                                  [--out RESULTS_DIR]
  * Grades the hostile corpus and its two bases in one batch, against a snapshot of the project, and
  * checks that each case ends with its honest status and score and that no project file changed.

@@ -1,6 +1,6 @@
 /**
  * A handful of the hostile corpus through the real batch and the real grader (the whole corpus takes
- * minutes: `npx tsx grader/hostile/check.ts`). The reference is graded twice (as itself and with one
+ * minutes: `npx tsx staff/hostile/check.ts`). The reference is graded twice (as itself and with one
  * more blank line), so the same batch also shows that grading is deterministic, test by test.
  */
 import { checkCorpus, formatCorpusTable, type CorpusCheck } from './check.js';

@@ -12,11 +12,7 @@ import { SUBMISSION_FILES, type SubmissionPart } from '../../lib/contract.js';
 import { runMain } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { similarityCsv, similarityHtml } from './report.js';
-import {
-  compareSubmissions,
-  DEFAULT_SIMILARITY_OPTIONS,
-  type SubmissionSources,
-} from './similarity.js';
+import { compareSubmissions, DEFAULT_SIMILARITY_OPTIONS, type SubmissionSources } from './similarity.js';
 import { readAllSources } from './sources.js';
 import { existsSync, readFileSync } from 'node:fs';
 

@@ -1,5 +1,5 @@
 /**
- * Runs one of the project's commands the way a user does: `tsx scripts/…` in a plain Node process.
+ * Runs one of the project's commands the way a user does: `tsx <file>` in a plain Node process.
  * Kept out of lib/, which submissions may import: it would hand them a way to start processes.
  */
 import { spawnSync } from 'node:child_process';
