@@ -1,7 +1,8 @@
 /**
  * `npm run handout` end to end: the students' repository holds what they need and nothing of the
  * solution, installs from its own lock file, grades the blanks at 0 and the reference's files at 100.
- * The same rule for autograder.zip: the judge and the fixtures, never solution code.
+ * Nothing handed out holds solution code: no solution body appears in it, normalised as the similarity
+ * report normalises. The same rule for autograder.zip: the judge and the fixtures, never solution code.
  * Installing asks npm for the locked packages; `--prefer-offline` takes them from npm's cache, which
  * the project's own `npm ci` has filled.
  */
@@ -47,6 +48,12 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** The handout's files as text (the data's CSV files left out), skeleton/ as handed out. */
+const handedOut = (): { file: string; text: string }[] =>
+  files
+    .filter((file) => !file.endsWith('.csv'))
+    .map((file) => ({ file, text: readText(path.join(out, file)) }));
+
 describe('the handout', () => {
   test('holds the five files to fill in, lib, the harness, the grader, public fixtures and Europe data', () => {
     expect(files).toEqual(
@@ -89,12 +96,18 @@ describe('the handout', () => {
   });
 
   test('no file holds a solution body (the finder does find them in the reference)', () => {
-    const handedOut = files
-      .filter((file) => !file.endsWith('.csv'))
-      .map((file) => ({ file, text: readText(path.join(out, file)) }));
-    expect(solutionBodiesIn(handedOut, REFERENCE, SKELETON)).toEqual([]);
+    expect(solutionBodiesIn(handedOut(), REFERENCE, SKELETON)).toEqual([]);
     const references = PARTS.map((part) => ({ file: part, text: REFERENCE[part] }));
     expect(solutionBodiesIn(references, REFERENCE, SKELETON).length).toBeGreaterThanOrEqual(20);
+    // renamed, re-indented and quoted in a JSON string, a body is still found
+    const disguised = REFERENCE.gmm.replace(/logWeights/g, 'lw').replace(/^ +/gm, '\t');
+    expect(
+      solutionBodiesIn(
+        [{ file: 'leak.json', text: JSON.stringify({ note: disguised }) }],
+        REFERENCE,
+        SKELETON,
+      ),
+    ).toContainEqual({ file: 'leak.json', body: 'gmm.ts: GMM.logLikelihood' });
   });
 
   test('installs from its lock; the blanks score 0 without a crash; the reference files score 100, pack, run experiments and typecheck', () => {
