@@ -10,8 +10,8 @@ const config: Config = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
-  testMatch: ['<rootDir>/{lib,reference,grader,scripts,data}/**/*.test.ts'],
-  setupFilesAfterEnv: ['<rootDir>/lib/testing/setup.ts'],
+  testMatch: ['<rootDir>/{lib,harness,reference,grader,staff,data}/**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/harness/testing/setup.ts'],
   testTimeout: 120_000,
 };
 

@@ -1,7 +1,7 @@
 // `npm run grade` as a command: help, usage errors, colour and paths typed from a subfolder.
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/submission.js';
-import { runScript } from '../scripts/testing/run-script.js';
+import { PROJECT_ROOT } from '../harness/submission.js';
+import { runScript } from '../staff/testing/run-script.js';
 
 const ESC = String.fromCharCode(27);
 const ANSI = new RegExp(`${ESC}\\[`);

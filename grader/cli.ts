@@ -7,8 +7,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { command, runCommand, userPath } from '../lib/cli.js';
-import { PROJECT_ROOT } from '../lib/submission.js';
+import { command, runCommand, userPath } from '../harness/cli.js';
+import { PROJECT_ROOT } from '../harness/submission.js';
 import { formatReportTable } from './format/table.js';
 import { toGradescopeResults } from './format/gradescope.js';
 import { DEFAULT_TIMEOUT_MS, gradeSubmission } from './grade.js';

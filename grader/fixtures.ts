@@ -1,5 +1,5 @@
 /**
- * The fixtures' schema (fixtures/README.md) and their reader. scripts/fixtures.ts writes them from the
+ * The fixtures' schema (fixtures/README.md) and their reader. staff/fixtures/cli.ts writes them from the
  * reference; the grader's suites read them. Plain JSON: numbers are float32 values written in as few
  * digits as read back to the same float32.
  */

@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/submission.js';
+import { PROJECT_ROOT } from '../harness/submission.js';
 import { FixtureError } from './fixtures.js';
 import { DEFAULT_FIXTURES_DIR, gradeSubmission, PUBLIC_HIDDEN_NOTE } from './grade.js';
 import { formatReportTable } from './format/table.js';

@@ -3,7 +3,7 @@
  * score the raw results against the rubric. Writers in format/ turn the report into a table or JSON.
  */
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/submission.js';
+import { PROJECT_ROOT } from '../harness/submission.js';
 import { checkFixtureSet } from './fixtures.js';
 import { withoutForfeitedFiles } from './integrity/enforce.js';
 import { checkImports, importCheckNotes } from './integrity/imports.js';
@@ -11,7 +11,7 @@ import type { GradeReport } from './results.js';
 import { loadRubric } from './rubric.js';
 import { runGraderSuites } from './runner/run.js';
 import { scoreRun } from './scorer.js';
-import { stageSubmission, type StagedSubmission } from './staging.js';
+import { stageSubmission, type StagedSubmission } from '../harness/staging.js';
 
 export interface GradeOptions {
   /** The public fixtures (default: fixtures/). */

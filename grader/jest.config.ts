@@ -14,7 +14,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   testMatch: ['<rootDir>/grader/suites/*.grade.ts'],
-  setupFilesAfterEnv: ['<rootDir>/lib/testing/setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/harness/testing/setup.ts'],
   reporters: ['<rootDir>/grader/runner/reporter.js'],
   // Submission code runs in a worker process, never in Jest's main process where the reporter writes the
   // results; a memory limit is what makes Jest use a worker even for a single suite file.

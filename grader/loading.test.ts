@@ -3,9 +3,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/submission.js';
+import { PROJECT_ROOT } from '../harness/submission.js';
 import { gradeSubmission } from './grade.js';
-import { STAGING_PREFIX } from './staging.js';
+import { STAGING_PREFIX } from '../harness/staging.js';
 
 const stagingFolders = () => readdirSync(PROJECT_ROOT).filter((name) => name.startsWith(STAGING_PREFIX));
 

@@ -8,7 +8,7 @@ import {
   withoutGradient,
 } from './mixture.js';
 import { Rng } from './random.js';
-import { expectNoTensorLeaks } from './testing/leaks.js';
+import { expectNoTensorLeaks } from '../harness/testing/leaks.js';
 
 const rng = new Rng(11);
 const random = (shape: number[], scale = 1) =>

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GPT, GPTConfig } from '../lib/contract.js';
 import { Rng } from '../lib/random.js';
-import { expectNoTensorLeaks } from '../lib/testing/leaks.js';
+import { expectNoTensorLeaks } from '../harness/testing/leaks.js';
 import { generate, sampleNextTokens, topKProbabilities } from './generation.js';
 import { topKProbabilitiesOracle } from './oracles/gpt.js';
 

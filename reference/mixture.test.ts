@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UMM_OUTSIDE_LOG_DENSITY, type GMMParameters, type UMMParameters } from '../lib/contract.js';
 import { Rng } from '../lib/random.js';
-import { expectNoTensorLeaks } from '../lib/testing/leaks.js';
+import { expectNoTensorLeaks } from '../harness/testing/leaks.js';
 import { GMM } from './gmm.js';
 import { closeToOracle, gmmLogLikelihood, ummLogLikelihood } from './oracles/mixture.js';
 import { UMM } from './umm.js';

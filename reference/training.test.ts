@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../lib/random.js';
-import { expectNoTensorLeaks } from '../lib/testing/leaks.js';
+import { expectNoTensorLeaks } from '../harness/testing/leaks.js';
 import { gptLossOracle, lastCharacterAccuracyOracle } from './oracles/gpt.js';
 import { gptLoss, lastCharacterAccuracy } from './training.js';
 

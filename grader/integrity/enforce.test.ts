@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadPart, PROJECT_ROOT } from '../../lib/submission.js';
-import { STAGING_PREFIX } from '../staging.js';
+import { loadPart, PROJECT_ROOT } from '../../harness/submission.js';
+import { STAGING_PREFIX } from '../../harness/staging.js';
 import { withoutForfeitedFiles } from './enforce.js';
 import { checkImports } from './imports.js';
 

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
-import { PROJECT_ROOT } from '../../lib/submission.js';
-import { STAGING_PREFIX, type StagedSubmission } from '../staging.js';
+import { PROJECT_ROOT } from '../../harness/submission.js';
+import { STAGING_PREFIX, type StagedSubmission } from '../../harness/staging.js';
 import { forfeitedParts, type ImportViolation } from './imports.js';
 
 /** The module that stands in for a file that breaks the rule. */

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
-import { PROJECT_ROOT } from '../../lib/submission.js';
-import { pickSubmissionFiles } from '../batch/submissions.js';
-import { readZipEntries } from '../batch/unzip.js';
+import { PROJECT_ROOT } from '../../harness/submission.js';
+import { pickSubmissionFiles } from '../../staff/batch/submissions.js';
+import { readZipEntries } from '../../staff/batch/unzip.js';
 import {
   buildHandinZip,
   checkStudent,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { PROJECT_ROOT } from '../../lib/submission.js';
+import { PROJECT_ROOT } from '../../harness/submission.js';
 
 export interface RawTest {
   title: string;

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../lib/submission.js';
+import { PROJECT_ROOT } from '../../harness/submission.js';
 import { readFixture, type FixtureName, type Fixtures } from '../fixtures.js';
 import { loadRubric, testTitle } from '../rubric.js';
 

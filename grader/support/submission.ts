@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { SubmissionModules, SubmissionPart } from '../../lib/contract.js';
-import { loadPart, PROJECT_ROOT } from '../../lib/submission.js';
+import { loadPart, PROJECT_ROOT } from '../../harness/submission.js';
 import { fail, firstLine } from './check.js';
 
 export function submissionDir(): string {

@@ -3,8 +3,8 @@ import { CausalSelfAttention } from '../../reference/attention.js';
 import { gptLogitsOracle } from '../../reference/oracles/gpt.js';
 import { EXERCISE_GPT_CONFIG, type GPTConfig } from '../contract.js';
 import { Rng } from '../random.js';
-import { expectNoTensorLeaks } from '../testing/leaks.js';
-import { Adam } from '../training/adam.js';
+import { expectNoTensorLeaks } from '../../harness/testing/leaks.js';
+import { Adam } from '../../harness/training/adam.js';
 import { GPT } from './model.js';
 import { gptWeightShapes } from './weights.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { currentBackend, useBackend, type BackendName } from '../backend.js';
+import { currentBackend, useBackend, type BackendName } from '../../harness/backend.js';
 import { Rng } from '../random.js';
-import { expectNoTensorLeaks } from '../testing/leaks.js';
+import { expectNoTensorLeaks } from '../../harness/testing/leaks.js';
 import { causalMask, dense, embedding, gelu, layerNorm, matMul, pickColumns } from './ops.js';
 
 const rng = new Rng(7);

@@ -1,6 +1,6 @@
 /**
  * The GPT's building blocks as tensor functions with hand-written gradients. Autograd's own gradients are
- * slow on the wasm backend for two reasons (scripts/bench/gpt.ts measures the result): matMul's gradient multiplies transposed
+ * slow on the wasm backend for two reasons (staff/bench/gpt.ts measures the result): matMul's gradient multiplies transposed
  * operands, which wasm runs about 10× slower than an explicit transpose plus a plain product, and every
  * kernel costs a fixed 30–45 µs, so formulas autograd splits into many small kernels add up. Each function
  * here computes the same values as the plain formula in its comment; the tests check values and gradients

@@ -1,0 +1,256 @@
+/**
+ * Grades a folder of submissions: each read safely, copied into its own sandbox, graded by a worker
+ * child under time and memory limits, several at a time. One record per submission is written as soon
+ * as it is graded (records/<id>.json), so an interrupted batch resumes where it stopped.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../harness/submission.js';
+import { checkFixtureSet } from '../../grader/fixtures.js';
+import { runIsolated, type Limits } from './isolate.js';
+import { heapExhausted, statusOfReport, type SubmissionOutcome } from './outcome.js';
+import { createSandbox, disposeSandbox } from './sandbox.js';
+import {
+  findSubmissions,
+  fingerprint,
+  readSubmission,
+  type SubmissionFiles,
+  type SubmissionSource,
+} from './submissions.js';
+import { UnreadableSubmissionError } from './unzip.js';
+import type { WorkerJob, WorkerMessage } from './worker.js';
+
+export const DEFAULT_LIMITS: Limits = { timeoutMs: 600_000, memoryMb: 3072 };
+
+export interface GradeOneOptions {
+  limits: Limits;
+  hiddenFixturesDir?: string;
+  /** The project whose grader is copied into each sandbox (default: this one). */
+  projectRoot?: string;
+  /** Type-check each submission (default true; a type error makes the status compile-error). */
+  typecheck?: boolean;
+}
+
+export interface BatchOptions extends GradeOneOptions {
+  submissionsDir: string;
+  resultsDir: string;
+  jobs: number;
+  /** Skip submissions whose record in resultsDir matches their current files. */
+  resume: boolean;
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+export interface BatchProgress {
+  done: number;
+  total: number;
+  running: number;
+  last?: SubmissionOutcome;
+}
+
+export interface BatchResult {
+  outcomes: SubmissionOutcome[];
+  /** How many were taken from earlier records (--resume). */
+  resumed: number;
+  seconds: number;
+  /** Peak resident memory of this (the parent) process over the batch. */
+  parentPeakRssMb: number;
+}
+
+export function recordPath(resultsDir: string, id: string): string {
+  return path.join(resultsDir, 'records', `${id}.json`);
+}
+
+export async function runBatch(options: BatchOptions): Promise<BatchResult> {
+  const started = performance.now();
+  // a broken hidden set would cost every student the hidden tests: stop before the first one
+  if (options.hiddenFixturesDir) checkFixtureSet(options.hiddenFixturesDir);
+  const sources = await findSubmissions(options.submissionsDir);
+  await mkdir(path.join(options.resultsDir, 'records'), { recursive: true });
+  let parentPeakRssMb = 0;
+  const sampleMemory = () => {
+    parentPeakRssMb = Math.max(parentPeakRssMb, process.memoryUsage().rss / 2 ** 20);
+  };
+  const memoryTimer = setInterval(sampleMemory, 500);
+
+  const outcomes: SubmissionOutcome[] = new Array(sources.length);
+  const pending: number[] = [];
+  let resumed = 0;
+  for (const [index, source] of sources.entries()) {
+    const earlier = options.resume ? await resumable(options.resultsDir, source) : undefined;
+    if (earlier) {
+      outcomes[index] = earlier;
+      resumed++;
+    } else {
+      pending.push(index);
+    }
+  }
+  let done = resumed;
+  let running = 0;
+  options.onProgress?.({ done, total: sources.length, running });
+  const worker = async () => {
+    for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
+      running++;
+      options.onProgress?.({ done, total: sources.length, running });
+      const outcome = await gradeSource(sources[index], options);
+      await writeRecord(options.resultsDir, outcome);
+      outcomes[index] = outcome;
+      running--;
+      done++;
+      sampleMemory();
+      options.onProgress?.({ done, total: sources.length, running, last: outcome });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
+  } finally {
+    clearInterval(memoryTimer);
+  }
+  sampleMemory();
+  return {
+    outcomes,
+    resumed,
+    seconds: (performance.now() - started) / 1000,
+    parentPeakRssMb: Math.round(parentPeakRssMb),
+  };
+}
+
+/** Reads and grades one submission; an unreadable one becomes a row, never an exception. */
+export async function gradeSource(
+  source: SubmissionSource,
+  options: GradeOneOptions,
+): Promise<SubmissionOutcome> {
+  const base = { id: source.id, source: path.basename(source.path) };
+  let files: SubmissionFiles;
+  try {
+    files = await readSubmission(source);
+  } catch (error) {
+    if (!(error instanceof UnreadableSubmissionError)) throw error;
+    // the student reads this: their file's name, not where the TA keeps it
+    return {
+      ...base,
+      ...noReport('unreadable', error.message.replaceAll(`${path.dirname(source.path)}${path.sep}`, '')),
+    };
+  }
+  return { ...base, ...(await gradeFiles(files, options)), fingerprint: fingerprint(files) };
+}
+
+/** Grades a submission's files in a fresh sandbox, in a child under the limits. */
+export async function gradeFiles(
+  files: SubmissionFiles,
+  options: GradeOneOptions,
+): Promise<Omit<SubmissionOutcome, 'id' | 'source'>> {
+  const sandbox = await createSandbox(files, {
+    projectRoot: options.projectRoot ?? PROJECT_ROOT,
+    hiddenFixturesDir: options.hiddenFixturesDir,
+  });
+  try {
+    const { timeoutMs } = options.limits;
+    const job: WorkerJob = {
+      submissionDir: sandbox.submissionDir,
+      hiddenFixturesDir: sandbox.hiddenFixturesDir,
+      // the grader's own limit fires first, so that tests that finished still count
+      deadline: Date.now() + timeoutMs - Math.max(5000, timeoutMs * 0.1),
+      typecheck: options.typecheck ?? true,
+    };
+    const run = await runIsolated<WorkerMessage>(
+      {
+        nodeArgs: ['--import', 'tsx', path.join(sandbox.root, 'staff', 'batch', 'worker.ts')],
+        cwd: sandbox.root,
+        env: childEnvironment(sandbox.scratchDir),
+        user: sandbox.user,
+      },
+      job,
+      options.limits,
+    );
+    const measured = { seconds: round(run.seconds, 2), peakRssMb: run.peakRssMb };
+    if (run.killedFor === 'timeout') {
+      return noReport('timeout', `killed after ${options.limits.timeoutMs / 1000} s`, measured);
+    }
+    const exhausted = heapExhausted(run.stderrTail) || heapExhausted(run.stdoutTail);
+    if (run.killedFor === 'memory' || exhausted) {
+      const reason = `killed at ${run.peakRssMb} MB (limit ${options.limits.memoryMb} MB)`;
+      return noReport('out-of-memory', exhausted ? 'JavaScript heap out of memory' : reason, measured);
+    }
+    if (run.message?.kind === 'report') {
+      const report = run.message.report;
+      const { status, reason } = statusOfReport(report, run.message.typeErrors);
+      return {
+        status,
+        reason,
+        typeErrors: run.message.typeErrors,
+        score: report.score,
+        maxScore: report.maxScore,
+        groups: report.groups,
+        report,
+        ...measured,
+      };
+    }
+    const reason =
+      run.message?.kind === 'error'
+        ? run.message.message
+        : `grader exited (${run.signal ?? `code ${run.exitCode}`}) without a report: ${lastLine(run.stderrTail)}`;
+    return noReport(heapExhausted(reason) ? 'out-of-memory' : 'crashed', reason, measured);
+  } finally {
+    await disposeSandbox(sandbox);
+  }
+}
+
+/** The child's whole environment: nothing of the TA's, its own HOME and TMPDIR. */
+function childEnvironment(scratchDir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: scratchDir,
+    TMPDIR: scratchDir,
+    LANG: 'C.UTF-8',
+    EX5_QUIET_BACKEND: '1',
+    FORCE_COLOR: '0',
+  };
+  if (process.env.EX5_BACKEND) env.EX5_BACKEND = process.env.EX5_BACKEND;
+  return env;
+}
+
+/** An outcome without a report: no points, and why. */
+function noReport(
+  status: SubmissionOutcome['status'],
+  reason: string,
+  measured = { seconds: 0, peakRssMb: 0 },
+): Omit<SubmissionOutcome, 'id' | 'source'> {
+  return { status, reason, score: 0, maxScore: 0, groups: [], ...measured };
+}
+
+async function writeRecord(resultsDir: string, outcome: SubmissionOutcome): Promise<void> {
+  const file = recordPath(resultsDir, outcome.id);
+  await writeFile(`${file}.partial`, `${JSON.stringify(outcome, null, 2)}\n`);
+  await rename(`${file}.partial`, file); // a killed batch never leaves half a record
+}
+
+/** The earlier record of a submission, if it was graded from the same files. */
+async function resumable(
+  resultsDir: string,
+  source: SubmissionSource,
+): Promise<SubmissionOutcome | undefined> {
+  const file = recordPath(resultsDir, source.id);
+  if (!existsSync(file)) return undefined;
+  const record = JSON.parse(await readFile(file, 'utf8')) as SubmissionOutcome;
+  if (record.status === 'unreadable') return undefined; // cheap to redo, and the zip may be fixed
+  try {
+    return record.fingerprint === fingerprint(await readSubmission(source)) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+export function defaultJobs(): number {
+  return os.availableParallelism();
+}

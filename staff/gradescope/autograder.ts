@@ -1,0 +1,75 @@
+/**
+ * Gradescope's side of grading: read ROOT/submission, grade it with the batch's isolation (sandbox,
+ * limits, status) and write ROOT/results/results.json per Gradescope's specification, hidden tests
+ * marked after_published. Hidden fixtures travel in the package as hidden-fixtures/.
+ */
+import { readdir, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../harness/submission.js';
+import { DEFAULT_LIMITS, gradeFiles } from '../batch/batch.js';
+import type { SubmissionOutcome } from '../batch/outcome.js';
+import { readSubmission, type SubmissionFiles } from '../batch/submissions.js';
+import { UnreadableSubmissionError } from '../batch/unzip.js';
+import { toGradescopeResults } from '../../grader/format/gradescope.js';
+import { assertGradescopeResults } from './validate.js';
+
+export const HIDDEN_FIXTURES_ENTRY = 'hidden-fixtures';
+
+/** Gradescope keeps uploads as they were: the files themselves, a folder of them, or one zip. */
+async function readUpload(dir: string): Promise<SubmissionFiles> {
+  try {
+    return await readSubmission({ id: 'submission', path: dir, kind: 'folder' });
+  } catch (error) {
+    const zips = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.zip'));
+    if (!(error instanceof UnreadableSubmissionError) || zips.length !== 1) throw error;
+    return readSubmission({ id: 'submission', path: path.join(dir, zips[0]), kind: 'zip' });
+  }
+}
+
+/** results.json for an outcome: the grader's tests when it ran, else score 0 and the reason. */
+export function gradescopeResultsFor(outcome: Omit<SubmissionOutcome, 'id' | 'source'>): object {
+  const lines =
+    outcome.status === 'graded'
+      ? []
+      : [`status: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`];
+  lines.push(...(outcome.typeErrors ?? []).map((error) => `compile error: ${error}`));
+  const execution_time = Math.round(outcome.seconds);
+  if (!outcome.report)
+    return { score: 0, execution_time, output: lines.join('\n'), visibility: 'visible', tests: [] };
+  const results = toGradescopeResults(outcome.report);
+  return {
+    ...results,
+    execution_time,
+    output: [...lines, results.output].filter((line) => line !== '').join('\n'),
+  };
+}
+
+export async function runAutograder(root: string): Promise<object> {
+  const hidden = path.join(PROJECT_ROOT, HIDDEN_FIXTURES_ENTRY);
+  const limits = {
+    timeoutMs: Number(process.env.EX5_TIMEOUT_S ?? DEFAULT_LIMITS.timeoutMs / 1000) * 1000,
+    memoryMb: Number(process.env.EX5_MEMORY_MB ?? DEFAULT_LIMITS.memoryMb),
+  };
+  let outcome: Omit<SubmissionOutcome, 'id' | 'source'>;
+  try {
+    const files = await readUpload(path.join(root, 'submission'));
+    outcome = await gradeFiles(files, { limits, hiddenFixturesDir: existsSync(hidden) ? hidden : undefined });
+  } catch (error) {
+    if (!(error instanceof UnreadableSubmissionError)) throw error;
+    outcome = {
+      status: 'unreadable',
+      reason: error.message,
+      score: 0,
+      maxScore: 0,
+      groups: [],
+      seconds: 0,
+      peakRssMb: 0,
+    };
+  }
+  const results = gradescopeResultsFor(outcome);
+  assertGradescopeResults(results);
+  await mkdir(path.join(root, 'results'), { recursive: true });
+  await writeFile(path.join(root, 'results', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  return results;
+}
