@@ -1,7 +1,7 @@
 /** The score table for a terminal: per group its subtotal, then each test's points and, when it failed, why. */
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import type { GradeReport } from '../results.js';
+import type { GradeReport, GradeTiming } from '../results.js';
 
 export function formatReportTable(report: GradeReport): string {
   // chalk colours only on a colour terminal; cli-table3's own border colours stay off
@@ -30,5 +30,13 @@ export function formatReportTable(report: GradeReport): string {
     `submission: ${report.submission}`,
     table.toString(),
     ...report.notes.map((note) => `note: ${note}`),
+    ...(report.timing ? [formatTiming(report.timing)] : []),
   ].join('\n');
+}
+
+export function formatTiming(timing: GradeTiming): string {
+  return (
+    `time: ${timing.totalS} s = judge ${timing.judgeS} s + candidate start ${timing.candidateStartS} s ` +
+    `(${timing.starts} starts) + calls ${timing.callsS} s (${timing.calls} calls)`
+  );
 }
