@@ -15,7 +15,13 @@ import { checkImports, importCheckNotes } from './integrity/imports.js';
 import type { GradeReport, GradeTiming } from './results.js';
 import { loadRubric } from './rubric.js';
 import { runGraderSuites } from './runner/run.js';
-import { chooseSandbox, describeSandbox, sandboxUid, type SandboxMode } from './sandbox/sandbox.js';
+import {
+  checkUidModeCanRun,
+  chooseSandbox,
+  describeSandbox,
+  sandboxUid,
+  type SandboxMode,
+} from './sandbox/sandbox.js';
 import { scoreRun } from './scorer.js';
 import { stageSubmission, type StagedSubmission } from './staging.js';
 
@@ -42,6 +48,7 @@ export const PUBLIC_HIDDEN_NOTE =
 export async function gradeSubmission(dir: string, options: GradeOptions = {}): Promise<GradeReport> {
   const started = performance.now();
   const sandbox = options.sandbox ?? chooseSandbox();
+  if (sandbox === 'uid') checkUidModeCanRun(PROJECT_ROOT);
   const rubric = loadRubric();
   const fixturesDir = path.resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
   const hiddenFixturesDir = options.hiddenFixturesDir && path.resolve(options.hiddenFixturesDir);

@@ -12,7 +12,7 @@
  * EX5_SANDBOX=bwrap|uid|none forces a mode (the tests use it to exercise the fallbacks).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const SANDBOX_MODES = ['bwrap', 'uid', 'none'] as const;
@@ -60,6 +60,36 @@ export function chooseSandbox(): SandboxMode {
   if (process.platform === 'linux' && bwrapWorks()) return 'bwrap';
   if (process.platform === 'linux' && isRoot()) return 'uid';
   return 'none';
+}
+
+/**
+ * The mode for a TA's batch or Gradescope: a real sandbox, or `none` only when the TA said so
+ * (--no-sandbox); otherwise refuse before grading anyone.
+ */
+export function requireSandbox(allowNone: boolean): SandboxMode {
+  const mode = chooseSandbox();
+  if (mode === 'none' && !allowNone)
+    throw new SandboxError(
+      'no sandbox here: bwrap cannot start and this is not root (for the uid fallback); install bubblewrap, run as root, or pass --no-sandbox',
+    );
+  return mode;
+}
+
+/**
+ * The uid mode needs every folder above the project's node_modules searchable by others; otherwise the
+ * candidate could not start, and running it as the judge's user instead would be no sandbox at all.
+ */
+export function checkUidModeCanRun(projectRoot: string): void {
+  let dir = realpathSync(path.join(projectRoot, 'node_modules'));
+  for (;;) {
+    if ((statSync(dir).mode & 0o005) !== 0o005)
+      throw new SandboxError(
+        `the uid sandbox cannot reach ${dir} (it needs o+rx on every folder above node_modules): fix its mode or install bubblewrap`,
+      );
+    const parent = path.dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
 }
 
 /** One line for a footer or a log: what keeps the submission in. */
