@@ -223,7 +223,8 @@ function childEnvironment(scratchDir: string): NodeJS.ProcessEnv {
     EX5_QUIET_BACKEND: '1',
     FORCE_COLOR: '0',
   };
-  if (process.env.EX5_BACKEND) env.EX5_BACKEND = process.env.EX5_BACKEND;
+  for (const name of ['EX5_BACKEND', 'EX5_CALL_TIMEOUT_S'])
+    if (process.env[name]) env[name] = process.env[name];
   return env;
 }
 

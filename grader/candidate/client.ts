@@ -7,7 +7,6 @@
  */
 import childProcess, { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PROJECT_ROOT } from '../../lib/submission.js';
@@ -86,7 +85,8 @@ class Running {
   constructor(private readonly options: CandidateOptions) {
     const uid = options.mode === 'uid' ? sandboxUid() : undefined;
     if (uid !== undefined) {
-      this.scratchDir = mkdtempSync(path.join(os.tmpdir(), 'ex5-candidate-'));
+      // in /tmp itself: the judge's own TMPDIR may be a folder the candidate cannot enter
+      this.scratchDir = mkdtempSync(path.join('/tmp', 'ex5-candidate-'));
       chownSync(this.scratchDir, uid, uid);
     }
     const launch = candidateLaunch({ ...options, uid, scratchDir: this.scratchDir });

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PROJECT_ROOT } from '../../lib/submission.js';
-import { killAllOf, type SandboxMode } from '../sandbox/sandbox.js';
+import { killAllOf, removeFilesOf, type SandboxMode } from '../sandbox/sandbox.js';
 
 export interface RawTest {
   title: string;
@@ -167,8 +167,12 @@ function spawnJest(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      // the uid mode's wall: whatever the candidate left running, wherever it was re-parented to
-      if (options.sandbox === 'uid' && options.candidateUid !== undefined) killAllOf(options.candidateUid);
+      // the uid mode's wall: whatever the candidate left running, wherever it was re-parented to, and
+      // whatever it left in /tmp
+      if (options.sandbox === 'uid' && options.candidateUid !== undefined) {
+        killAllOf(options.candidateUid);
+        removeFilesOf(options.candidateUid, '/tmp');
+      }
       resolve({ code, timedOut, output, results: Buffer.concat(results).toString('utf8') });
     });
   });

@@ -12,7 +12,7 @@
  * EX5_SANDBOX=bwrap|uid|none forces a mode (the tests use it to exercise the fallbacks).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export const SANDBOX_MODES = ['bwrap', 'uid', 'none'] as const;
@@ -224,4 +224,16 @@ export function killAllOf(uid: number): void {
     cwd: '/',
     timeout: 10_000,
   });
+}
+
+/** Removes the entries of `dir` that the dedicated uid owns (its scratch folders, anything it left). */
+export function removeFilesOf(uid: number, dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const entry = path.join(dir, name);
+    try {
+      if (lstatSync(entry).uid === uid) rmSync(entry, { recursive: true, force: true });
+    } catch {
+      // gone already
+    }
+  }
 }
