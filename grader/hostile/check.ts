@@ -88,6 +88,12 @@ export function expectedScore(
     .reduce((score, g) => score - g.points, base.score);
 }
 
+function expectedStatus(hostile: HostileCase, grading: HostilePath): SubmissionOutcome['status'] {
+  return grading === 'grade'
+    ? (hostile.expect.statusInGrade ?? hostile.expect.status)
+    : hostile.expect.status;
+}
+
 /** Which cases a path can take: run_autograder and grade take folders; zips only the batch reads. */
 function casesFor(grading: HostilePath, cases: HostileCase[]): HostileCase[] {
   return grading === 'grade' ? cases.filter((hostile) => !('zipEntry' in hostile.change)) : cases;
@@ -343,7 +349,7 @@ export function formatCorpusTable(check: CorpusCheck): string {
     table.push([
       hostile.id,
       hostile.base,
-      `${outcome.status} (${hostile.expect.status})`,
+      `${outcome.status} (${expectedStatus(hostile, check.path)})`,
       `${outcome.score} (${bound}${verdict.expectedScore})`,
       outcome.seconds,
       verdict.ok ? 'yes' : `NO: ${outcome.reason ?? ''}`.slice(0, 80),

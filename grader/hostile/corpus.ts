@@ -32,6 +32,8 @@ export interface HostileCase {
   change: Change;
   expect: {
     status: Status;
+    /** The status in `npm run grade`'s path when it differs: that path does not type-check. */
+    statusInGrade?: Status;
     /** Groups whose points are lost against the base ('all': score 0). */
     lose: Group[] | 'all';
     /** false: at most that score. */
@@ -89,7 +91,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     base: 'reference',
     file: 'training.ts',
     change: { append: "\nexport const typeError: number = 'not a number';\n" },
-    expect: { status: 'compile-error', lose: [], exact: true },
+    expect: { status: 'compile-error', statusInGrade: 'graded', lose: [], exact: true },
   },
   {
     id: 'missing-file',

@@ -12,7 +12,7 @@ export async function snapshotProject(
   projectRoot: string,
 ): Promise<{ root: string; dispose(): Promise<void> }> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'ex5-project-'));
-  await chmod(root, 0o755); // a child run as `nobody` must reach its node_modules through here
+  await chmod(root, 0o755); // a candidate run as a dedicated uid must reach node_modules through here
   for (const entry of PROJECT_ENTRIES) {
     await cp(path.join(projectRoot, entry), path.join(root, entry), { recursive: true, force: true }).catch(
       (error: NodeJS.ErrnoException) => {
