@@ -95,7 +95,9 @@ class Running {
       env: launch.env,
       uid: launch.uid,
       gid: launch.gid,
-      detached: true, // its own process group, killed as one
+      // unsandboxed, it stays in Jest's process group, so that the runner's time limit stops it too;
+      // sandboxed, it dies with Jest (bwrap) or with every process of its uid (uid)
+      detached: options.mode !== 'none',
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', () => undefined); // read and dropped: a flood costs nothing

@@ -37,6 +37,10 @@ export function formatReportTable(report: GradeReport): string {
 export function formatTiming(timing: GradeTiming): string {
   return (
     `time: ${timing.totalS} s = judge ${timing.judgeS} s + candidate start ${timing.candidateStartS} s ` +
-    `(${timing.starts} starts) + calls ${timing.callsS} s (${timing.calls} calls)`
+    `(${plural(timing.starts, 'start')}) + calls ${timing.callsS} s (${plural(timing.calls, 'call')})`
   );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

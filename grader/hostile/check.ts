@@ -25,6 +25,7 @@ import type { Limits } from '../batch/isolate.js';
 import { statusOfReport, type SubmissionOutcome } from '../batch/outcome.js';
 import { hashTree, treeDifferences } from '../batch/tree-hash.js';
 import { writeBatchResults } from '../batch/writers.js';
+import { GROUPS } from '../results.js';
 import { format } from '../support/check.js';
 import { FIXTURE_NAMES, readFixture } from '../fixtures.js';
 import {
@@ -230,14 +231,23 @@ async function viaAutograder(
     const results = JSON.parse(text) as {
       score: number;
       output: string;
-      tests: { score: number; name: string }[];
+      tests: { score: number; max_score: number; name: string }[];
     };
     const status = /^status: ([\w-]+)/m.exec(results.output)?.[1] ?? 'graded';
+    // each test is named `<group>: <name>` (format/gradescope.ts)
+    const groups = GROUPS.map((group) => {
+      const tests = results.tests.filter((test) => test.name.startsWith(`${group}: `));
+      return {
+        group,
+        points: tests.reduce((sum, test) => sum + test.score, 0),
+        maxPoints: tests.reduce((sum, test) => sum + test.max_score, 0),
+      };
+    });
     return {
       status: status as SubmissionOutcome['status'],
       reason: results.output.split('\n')[0],
       score: results.score,
-      groups: [],
+      groups,
       seconds: round((performance.now() - started) / 1000),
     };
   } finally {
