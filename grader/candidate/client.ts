@@ -111,9 +111,12 @@ class Running {
       this.child.on('error', (error) => {
         this.endReason ??= `the submission's process cannot start: ${error.message}`;
       });
+      // on exit, not close: a straggler holding the candidate's pipes must not delay its own end
+      this.child.on('exit', () => this.sweep());
       this.child.on('close', (code, signal) => {
         clearInterval(this.watchdog);
-        this.cleanUp();
+        this.sweep();
+        if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
         resolve(this.endReason ?? this.describeEnd(code, signal));
       });
     });
@@ -189,10 +192,10 @@ class Running {
     killTree(this.child.pid, processTree(this.child.pid));
   }
 
-  private cleanUp(): void {
-    // the uid mode's only wall: every process of that uid goes, wherever it was re-parented to
+  /** Whatever the candidate started goes with it (in the uid mode: every process of that uid). */
+  private sweep(): void {
     if (this.options.mode === 'uid') killAllOf(sandboxUid());
-    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
+    else if (this.child.pid !== undefined) killTree(this.child.pid, processTree(this.child.pid));
   }
 }
 
