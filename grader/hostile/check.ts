@@ -37,6 +37,7 @@ import {
   type HostileCase,
 } from './corpus.js';
 import { snapshotProject } from './snapshot.js';
+import { chooseSandbox, SandboxError } from '../sandbox/sandbox.js';
 
 export const HOSTILE_PATHS = ['batch', 'uid', 'grade', 'autograder'] as const;
 export type HostilePath = (typeof HOSTILE_PATHS)[number];
@@ -101,6 +102,11 @@ function casesFor(grading: HostilePath, cases: HostileCase[]): HostileCase[] {
 }
 
 export async function checkCorpus(options: CorpusOptions): Promise<CorpusCheck> {
+  // the daemon case kills every process it may signal: never run the corpus without a sandbox
+  if (options.path !== 'uid' && chooseSandbox() === 'none')
+    throw new SandboxError(
+      'the hostile corpus runs only where a sandbox can start (bubblewrap, or root for the uid fallback)',
+    );
   const started = performance.now();
   const cases = casesFor(options.path, options.cases ?? HOSTILE_CASES);
   const project = await snapshotProject(PROJECT_ROOT);
