@@ -5,6 +5,8 @@
  * writes gradebook.csv, results.json and feedback/<id>.txt into RESULTS_DIR. Exit 0 when the batch
  * ran, whatever the scores; 1 when the grader's own files changed during the batch (they never should).
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMain } from '../../lib/cli.js';
 import { PROJECT_ROOT } from '../../lib/submission.js';
@@ -65,6 +67,10 @@ await runMain(async () => {
   // before anything else: without a sandbox, and without the TA's say-so, nobody is graded
   const sandbox = requireSandbox(values['no-sandbox']);
   process.stderr.write(`${describeSandbox(sandbox)}\n`);
+  const reference = path.join(PROJECT_ROOT, 'reference');
+  // the uid fallback cannot hide what everyone may read: the reference solution above all
+  if (sandbox === 'uid' && existsSync(reference) && (statSync(reference).mode & 0o004) !== 0)
+    process.stderr.write(`warning: ${reference} is readable by the submissions' uid; chmod o-rwx it\n`);
   if (values.hidden === undefined) {
     process.stderr.write('no --hidden DIR: the hidden tests run on the public fixtures\n');
   }
