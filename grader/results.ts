@@ -29,4 +29,17 @@ export interface GradeReport {
   tests: TestOutcome[];
   /** Extra visible lines for the table and the results (e.g. an allowed-imports check). */
   notes: string[];
+  /** Where the submission's code ran (grader/sandbox): bwrap, uid or none. */
+  sandbox?: 'bwrap' | 'uid' | 'none';
+  timing?: GradeTiming;
+}
+
+/** Where a grade's wall time went: the judge (Jest and the checks), starting candidates, their calls. */
+export interface GradeTiming {
+  totalS: number;
+  judgeS: number;
+  candidateStartS: number;
+  callsS: number;
+  starts: number;
+  calls: number;
 }

@@ -21,7 +21,10 @@ export function oneLineReason(message: string): string {
     .split('\n')
     .map((text) => text.trim())
     .find((text) => text !== '' && !text.startsWith('at '));
-  const reason = (line ?? 'failed without a message').replace(/^(Error|GradeFailure|thrown): /, '');
+  const reason = (line ?? 'failed without a message').replace(
+    /^(Error|GradeFailure|CandidateFailure|thrown): /,
+    '',
+  );
   return reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason;
 }
 

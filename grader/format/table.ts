@@ -5,7 +5,7 @@
  */
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import type { GradeReport, TestOutcome } from '../results.js';
+import type { GradeReport, GradeTiming, TestOutcome } from '../results.js';
 
 export interface TableOptions {
   /** Every test, passed ones too. */
@@ -65,6 +65,7 @@ export function formatReportTable(report: GradeReport, options: TableOptions = {
     `submission: ${report.submission}`,
     table.toString(),
     ...report.notes.map((note) => wrap(`note: ${note}`, width, '      ')),
+    ...(report.timing ? [wrap(formatTiming(report.timing), width, '      ')] : []),
   ];
   if (!options.verbose && report.tests.some((t) => t.passed))
     lines.push(chalk.dim('(passed tests are left out; --verbose lists every test)'));
@@ -104,4 +105,15 @@ function trimEnds(text: string): string {
     .split('\n')
     .map((line) => line.replace(/\s+$/, ''))
     .join('\n');
+}
+
+export function formatTiming(timing: GradeTiming): string {
+  return (
+    `time: ${timing.totalS} s = judge ${timing.judgeS} s + candidate start ${timing.candidateStartS} s ` +
+    `(${plural(timing.starts, 'start')}) + calls ${timing.callsS} s (${plural(timing.calls, 'call')})`
+  );
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,7 +1,7 @@
 // Jest reporter for grading: writes raw results as JSON lines to file descriptor 3, a pipe that only the
-// grading parent reads. The reporter runs in Jest's main process; submission code runs in a worker process,
-// which has no such descriptor and no path to write results to. One line per finished test and one per
-// finished test file, so that what finished still counts when grading is stopped for time.
+// grading parent reads. No submission code runs in Jest's process (it runs in the sandboxed candidate,
+// which does not inherit this descriptor). One line per finished test and one per finished test file,
+// so that what finished still counts when grading is stopped for time.
 import { writeSync } from 'node:fs';
 
 const RESULTS_FD = 3;

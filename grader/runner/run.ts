@@ -1,12 +1,14 @@
 /**
- * Runs the grader's Jest suites on a submission in a child process and returns Jest's raw results, one
- * entry per suite file. Submission code runs only in that child; scoring happens in the caller.
+ * Runs the grader's Jest suites (the judge) in a child process and returns Jest's raw results, one entry
+ * per suite file. The suites get the submission's numbers from the candidate (grader/candidate), which
+ * they start in the sandbox; scoring happens in the caller.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PROJECT_ROOT } from '../../harness/submission.js';
+import { killAllOf, removeFilesOf, type SandboxMode } from '../sandbox/sandbox.js';
 
 export interface RawTest {
   title: string;
@@ -34,6 +36,13 @@ export interface RunOptions {
   fixturesDir: string;
   hiddenFixturesDir?: string;
   timeoutMs: number;
+  /** Where the candidate runs (grader/sandbox). */
+  sandbox: SandboxMode;
+  /** Where each suite's candidate appends its timings. */
+  timingsFile: string;
+  /** The candidate's memory limit; its uid in the uid mode. */
+  candidateMemoryMb: number;
+  candidateUid?: number;
 }
 
 export class GradingRunError extends Error {
@@ -113,19 +122,26 @@ function spawnJest(
     '--config',
     CONFIG,
     '--ci',
-    '--silent', // a submission's console output is not part of the grade
+    '--silent',
+    '--forceExit', // the candidate ends with Jest (it dies with its parent, or its channel closes)
     ...(suiteFile === undefined ? [] : ['--runTestsByPath', suiteFile]),
   ];
+  // the judge's environment: the candidate it starts gets none of it
   const env = {
     ...process.env,
     EX5_SUBMISSION: options.submissionDir,
     EX5_FIXTURES: options.fixturesDir,
     EX5_HIDDEN_FIXTURES: options.hiddenFixturesDir ?? '',
     EX5_QUIET_BACKEND: '1',
+    EX5_SANDBOX: options.sandbox,
+    EX5_TIMINGS_FILE: options.timingsFile,
+    EX5_CANDIDATE_MEMORY_MB: String(options.candidateMemoryMb),
+    EX5_CANDIDATE_CPU_S: String(Math.ceil(timeoutMs / 1000)),
+    ...(options.candidateUid === undefined ? {} : { EX5_SANDBOX_UID: String(options.candidateUid) }),
   };
   return new Promise((resolve, reject) => {
-    // detached: its own process group, so that the time limit stops Jest's workers too
-    // fd 3 is the results pipe: only Jest's main process (the reporter) has it, not its worker
+    // detached: its own process group, so that the time limit stops it and its candidates
+    // (a bwrap candidate also dies with its parent); fd 3 is the results pipe
     const child = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env,
@@ -151,6 +167,12 @@ function spawnJest(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      // the uid mode's wall: whatever the candidate left running, wherever it was re-parented to, and
+      // whatever it left in /tmp
+      if (options.sandbox === 'uid' && options.candidateUid !== undefined) {
+        killAllOf(options.candidateUid);
+        removeFilesOf(options.candidateUid, '/tmp');
+      }
       resolve({ code, timedOut, output, results: Buffer.concat(results).toString('utf8') });
     });
   });

@@ -1,72 +1,65 @@
-import * as tf from '@tensorflow/tfjs';
-import type { AttentionWeights, CausalSelfAttention, CausalSelfAttentionClass } from '../../lib/contract.js';
-import { GPT } from '../../lib/gpt/model.js';
 import { Rng } from '../../lib/random.js';
 import type { AttentionCase } from '../fixtures.js';
-import {
-  call,
-  expectClose,
-  expectTensor,
-  fail,
-  format,
-  isClose,
-  position3,
-  take,
-  release,
-} from '../support/check.js';
+import { askRecord, askReturned, read } from '../support/calls.js';
+import { caseLabel, expectClose, expectTensor, fail, format, isClose, position3 } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
-import { submission } from '../support/submission.js';
 
 const APPLY = 'CausalSelfAttention.apply';
 
-async function attentionClass(): Promise<CausalSelfAttentionClass> {
-  return (await submission('attention')).CausalSelfAttention;
-}
-
-function toWeights(weights: AttentionCase['weights']): AttentionWeights {
-  return {
-    cAttn: { kernel: tf.tensor2d(weights.cAttn.kernel), bias: tf.tensor1d(weights.cAttn.bias) },
-    cProj: { kernel: tf.tensor2d(weights.cProj.kernel), bias: tf.tensor1d(weights.cProj.bias) },
-  };
+interface Layer {
+  nEmbd: number;
+  nHead: number;
+  blockSize: number;
+  /** The constructor call as failures name it. */
+  label: string;
+  seed: number;
+  weights?: AttentionCase['weights'];
 }
 
 /** An attention layer of the fixture's size with the fixture's weights (nHead may be overridden). */
-function build(Attention: CausalSelfAttentionClass, c: AttentionCase, nHead = c.nHead): CausalSelfAttention {
-  const attention = call(
-    'new CausalSelfAttention',
-    () => new Attention(c.nEmbd, nHead, c.blockSize, new Rng(0)),
+function fixtureLayer(c: AttentionCase, nHead = c.nHead): Layer {
+  return {
+    nEmbd: c.nEmbd,
+    nHead,
+    blockSize: c.blockSize,
+    label: 'new CausalSelfAttention',
+    seed: 0,
+    weights: c.weights,
+  };
+}
+
+/** The layer applied to each input in turn (one layer, built once): each output checked as [B, T, C]. */
+async function apply(
+  layer: Layer,
+  inputs: number[][][][],
+): Promise<{ properties: string[]; outputs: Float32Array[] }> {
+  const { properties, outputs } = await askRecord(
+    'attention.apply',
+    { ...layer, inputs },
+    { properties: read.strings, outputs: read.returnedList },
   );
-  call('CausalSelfAttention.setWeights', () => attention.setWeights(toWeights(c.weights)));
-  return attention;
+  if (outputs.length !== inputs.length)
+    fail(`${APPLY}: expected ${inputs.length} outputs, got ${outputs.length}`);
+  return {
+    properties,
+    outputs: outputs.map((output, i) => {
+      const [B, T, C] = [inputs[i].length, inputs[i][0].length, inputs[i][0][0].length];
+      return expectTensor(`${APPLY} (B=${B}, T=${T})`, output, [B, T, C]) as Float32Array;
+    }),
+  };
 }
 
-function apply(attention: CausalSelfAttention, x: number[][][] | tf.Tensor3D): Float32Array {
-  const input = x instanceof tf.Tensor ? x : tf.tensor3d(x);
-  const [B, T, C] = input.shape;
-  return take(
-    expectTensor(
-      `${APPLY} (B=${B}, T=${T})`,
-      call(APPLY, () => attention.apply(input)),
-      [B, T, C],
-    ),
-  ) as Float32Array;
-}
-
-function checkFixtures(Attention: CausalSelfAttentionClass, cases: AttentionCase[]): void {
-  for (const c of cases) {
-    const attention = build(Attention, c);
-    try {
-      const [T, C] = [c.x[0].length, c.nEmbd];
-      expectClose(`${APPLY} (fixture "${c.name}")`, apply(attention, c.x), c.y.flat(2), {
-        where: position3(T, C),
-        hint: () =>
-          T === 1
-            ? 'with T = 1 only q, k, v and the projections matter'
-            : 'check the split into heads, the 1/√hd scale, the mask and the softmax axis',
-      });
-    } finally {
-      release(attention);
-    }
+async function checkFixtures(cases: AttentionCase[]): Promise<void> {
+  for (const [index, c] of cases.entries()) {
+    const [T, C] = [c.x[0].length, c.nEmbd];
+    const { outputs } = await apply(fixtureLayer(c), [c.x]);
+    expectClose(`${APPLY} (${caseLabel(c.name, index)})`, outputs[0], c.y.flat(2), {
+      where: position3(T, C),
+      hint: () =>
+        T === 1
+          ? 'with T = 1 only q, k, v and the projections matter'
+          : 'check the split into heads, the 1/√hd scale, the mask and the softmax axis',
+    });
   }
 }
 
@@ -86,180 +79,143 @@ function perturb(x: number[][][], positions: (t: number) => boolean, rng: Rng): 
 
 describe('attention', () => {
   gradeTest('attention.shapes', async () => {
-    const Attention = await attentionClass();
-    const attention = call(
-      'new CausalSelfAttention(12, 3, 5, rng)',
-      () => new Attention(12, 3, 5, new Rng(1)),
-    );
-    try {
-      if (attention.nEmbd !== 12 || attention.nHead !== 3 || attention.blockSize !== 5)
-        fail('CausalSelfAttention: nEmbd, nHead and blockSize must be the constructor arguments');
-      const rng = new Rng(2);
-      for (const B of [1, 2])
-        for (const T of [1, 3, 5]) apply(attention, tf.tensor3d(rng.normals(B * T * 12), [B, T, 12]));
-    } finally {
-      release(attention);
-    }
+    const rng = new Rng(2);
+    const inputs: number[][][][] = [];
+    for (const B of [1, 2])
+      for (const T of [1, 3, 5]) {
+        const values = rng.normals(B * T * 12);
+        inputs.push(
+          Array.from({ length: B }, (_, b) =>
+            Array.from({ length: T }, (_, t) =>
+              Array.from(values.subarray((b * T + t) * 12, (b * T + t + 1) * 12)),
+            ),
+          ),
+        );
+      }
+    const layer = {
+      nEmbd: 12,
+      nHead: 3,
+      blockSize: 5,
+      label: 'new CausalSelfAttention(12, 3, 5, rng)',
+      seed: 1,
+    };
+    const { properties } = await apply(layer, inputs);
+    if (properties.join() !== '12,3,5')
+      fail('CausalSelfAttention: nEmbd, nHead and blockSize must be the constructor arguments');
   });
 
-  gradeTest('attention.fixtures', async () =>
-    checkFixtures(await attentionClass(), publicFixture('attention').cases),
-  );
+  gradeTest('attention.fixtures', () => checkFixtures(publicFixture('attention').cases));
 
   gradeTest('attention.causal', async () => {
     const c = fullCase();
-    const attention = build(await attentionClass(), c);
-    try {
-      const T = c.blockSize;
-      const C = c.nEmbd;
-      const y = apply(attention, c.x);
-      const rng = new Rng(5);
-      for (let t = 0; t < T - 1; t++) {
-        const changed = apply(
-          attention,
-          perturb(c.x, (s) => s > t, rng),
-        );
-        for (let i = 0; i < y.length; i++) {
-          const position = Math.floor(i / C) % T;
-          if (position <= t && !isClose(changed[i], y[i]))
-            fail(
-              `${APPLY}: changing the inputs after position ${t} changed the output at ${position3(T, C)(i)} from ${format(y[i])} to ${format(changed[i])} (mask the scores above the diagonal, before the softmax)`,
-            );
-        }
+    const T = c.blockSize;
+    const C = c.nEmbd;
+    const rng = new Rng(5);
+    const changedInputs = Array.from({ length: T - 1 }, (_, t) => perturb(c.x, (s) => s > t, rng));
+    const [y, ...changed] = (await apply(fixtureLayer(c), [c.x, ...changedInputs])).outputs;
+    for (let t = 0; t < T - 1; t++) {
+      for (let i = 0; i < y.length; i++) {
+        const position = Math.floor(i / C) % T;
+        if (position <= t && !isClose(changed[t][i], y[i]))
+          fail(
+            `${APPLY}: changing the inputs after position ${t} changed the output at ${position3(T, C)(i)} from ${format(y[i])} to ${format(changed[t][i])} (mask the scores above the diagonal, before the softmax)`,
+          );
       }
-    } finally {
-      release(attention);
     }
   });
 
   gradeTest('attention.past', async () => {
     const c = fullCase();
-    const attention = build(await attentionClass(), c);
-    try {
-      const [B, T, C] = [c.x.length, c.blockSize, c.nEmbd];
-      const y = apply(attention, c.x);
-      const rng = new Rng(6);
-      for (let s = 0; s < T; s++) {
-        const changed = apply(
-          attention,
-          perturb(c.x, (t) => t === s, rng),
-        );
-        for (let b = 0; b < B; b++)
-          for (let t = s; t < T; t++) {
-            let difference = 0;
-            for (let d = 0; d < C; d++)
-              difference = Math.max(
-                difference,
-                Math.abs(changed[(b * T + t) * C + d] - y[(b * T + t) * C + d]),
-              );
-            if (difference < 1e-4)
-              fail(
-                `${APPLY}: changing the input at position ${s} did not change the output at [${b}, ${t}] (position t attends to every s ≤ t: is the mask on the right side?)`,
-              );
-          }
-      }
-    } finally {
-      release(attention);
+    const [B, T, C] = [c.x.length, c.blockSize, c.nEmbd];
+    const rng = new Rng(6);
+    const changedInputs = Array.from({ length: T }, (_, s) => perturb(c.x, (t) => t === s, rng));
+    const [y, ...changed] = (await apply(fixtureLayer(c), [c.x, ...changedInputs])).outputs;
+    for (let s = 0; s < T; s++) {
+      for (let b = 0; b < B; b++)
+        for (let t = s; t < T; t++) {
+          let difference = 0;
+          for (let d = 0; d < C; d++)
+            difference = Math.max(
+              difference,
+              Math.abs(changed[s][(b * T + t) * C + d] - y[(b * T + t) * C + d]),
+            );
+          if (difference < 1e-4)
+            fail(
+              `${APPLY}: changing the input at position ${s} did not change the output at [${b}, ${t}] (position t attends to every s ≤ t: is the mask on the right side?)`,
+            );
+        }
     }
   });
 
   gradeTest('attention.heads', async () => {
     const c = fullCase();
-    const Attention = await attentionClass();
-    const [one, three] = [build(Attention, c, 1), build(Attention, c, 3)];
-    try {
-      const [a, b] = [apply(one, c.x), apply(three, c.x)];
-      if (a.every((value, i) => Math.abs(value - b[i]) < 1e-4))
-        fail(
-          `${APPLY}: 1 and 3 heads give the same output (split q, k and v into nHead heads of C / nHead values each)`,
-        );
-    } finally {
-      release(one);
-      release(three);
-    }
+    const [a] = (await apply(fixtureLayer(c, 1), [c.x])).outputs;
+    const [b] = (await apply(fixtureLayer(c, 3), [c.x])).outputs;
+    if (a.every((value, i) => Math.abs(value - b[i]) < 1e-4))
+      fail(
+        `${APPLY}: 1 and 3 heads give the same output (split q, k and v into nHead heads of C / nHead values each)`,
+      );
   });
 
   // q = a·x, k = v = x, no biases, cProj the identity: then each head's output at t = 1 is the average
   // of x_0 and x_1 (on its own hd channels) weighted by softmax(a·x_1·x_s / √hd), computable by hand.
   gradeTest('attention.scale', async () => {
-    const Attention = await attentionClass();
     const [C, nHead, a] = [8, 2, 3];
     const hd = C / nHead;
     const identity = (scale: number) =>
       Array.from({ length: C }, (_, i) => Array.from({ length: C }, (_, j) => (i === j ? scale : 0)));
     const kernel = identity(a).map((row, i) => [...row, ...identity(1)[i], ...identity(1)[i]]);
-    const attention = call(
-      'new CausalSelfAttention(8, 2, 2, rng)',
-      () => new Attention(C, nHead, 2, new Rng(0)),
-    );
-    try {
-      call('CausalSelfAttention.setWeights', () =>
-        attention.setWeights({
-          cAttn: { kernel: tf.tensor2d(kernel), bias: tf.zeros([3 * C]) as tf.Tensor1D },
-          cProj: { kernel: tf.tensor2d(identity(1)), bias: tf.zeros([C]) as tf.Tensor1D },
-        }),
-      );
-      const x = Array.from({ length: 2 }, () => Array.from(new Rng(9).normals(C)));
-      x[1] = Array.from(new Rng(10).normals(C));
-      const y = apply(attention, [x]);
-      const expected = (scale: number) => [
-        ...x[0],
-        ...Array.from({ length: C }, (_, d) => {
-          const h = Math.floor(d / hd);
-          const dot = (s: number) =>
-            x[1].slice(h * hd, (h + 1) * hd).reduce((sum, v, i) => sum + a * v * x[s][h * hd + i], 0) * scale;
-          const [s0, s1] = [dot(0), dot(1)];
-          const m = Math.max(s0, s1);
-          const [w0, w1] = [Math.exp(s0 - m), Math.exp(s1 - m)];
-          return (w0 * x[0][d] + w1 * x[1][d]) / (w0 + w1);
-        }),
-      ];
-      const matches = (scale: number) => expected(scale).every((value, i) => isClose(y[i], value));
-      if (matches(1 / Math.sqrt(hd))) return;
-      const hint = matches(1)
-        ? 'the scores are not scaled: divide q·kᵀ by √hd'
-        : matches(1 / Math.sqrt(C))
-          ? 'scaled by 1/√C: the scale is 1/√hd with hd = C / nHead'
-          : matches(1 / hd)
-            ? 'scaled by 1/hd: the scale is 1/√hd'
-            : 'with q = 3x and k = v = x the output is not softmax(q·kᵀ/√hd)·v';
-      fail(`${APPLY}: ${hint}`);
-    } finally {
-      release(attention);
-    }
+    const weights = {
+      cAttn: { kernel, bias: new Array<number>(3 * C).fill(0) },
+      cProj: { kernel: identity(1), bias: new Array<number>(C).fill(0) },
+    };
+    const x = Array.from({ length: 2 }, () => Array.from(new Rng(9).normals(C)));
+    x[1] = Array.from(new Rng(10).normals(C));
+    const layer = {
+      nEmbd: C,
+      nHead,
+      blockSize: 2,
+      label: 'new CausalSelfAttention(8, 2, 2, rng)',
+      seed: 0,
+      weights,
+    };
+    const [y] = (await apply(layer, [[x]])).outputs;
+    const expected = (scale: number) => [
+      ...x[0],
+      ...Array.from({ length: C }, (_, d) => {
+        const h = Math.floor(d / hd);
+        const dot = (s: number) =>
+          x[1].slice(h * hd, (h + 1) * hd).reduce((sum, v, i) => sum + a * v * x[s][h * hd + i], 0) * scale;
+        const [s0, s1] = [dot(0), dot(1)];
+        const m = Math.max(s0, s1);
+        const [w0, w1] = [Math.exp(s0 - m), Math.exp(s1 - m)];
+        return (w0 * x[0][d] + w1 * x[1][d]) / (w0 + w1);
+      }),
+    ];
+    const matches = (scale: number) => expected(scale).every((value, i) => isClose(y[i], value));
+    if (matches(1 / Math.sqrt(hd))) return;
+    const hint = matches(1)
+      ? 'the scores are not scaled: divide q·kᵀ by √hd'
+      : matches(1 / Math.sqrt(C))
+        ? 'scaled by 1/√C: the scale is 1/√hd with hd = C / nHead'
+        : matches(1 / hd)
+          ? 'scaled by 1/hd: the scale is 1/√hd'
+          : 'with q = 3x and k = v = x the output is not softmax(q·kᵀ/√hd)·v';
+    fail(`${APPLY}: ${hint}`);
   });
 
   gradeTest('attention.gpt', async () => {
-    const Attention = await attentionClass();
-    for (const c of publicFixture('gpt').cases) {
-      const model = call(
-        'new GPT(config, CausalSelfAttention, rng)',
-        () => new GPT(c.config, Attention, new Rng(0)),
+    for (const [index, c] of publicFixture('gpt').cases.entries()) {
+      const [B, T, V] = [c.idx.length, c.idx[0].length, c.config.vocabSize];
+      const result = await askReturned('attention.gpt', { config: c.config, weights: c.weights, idx: c.idx });
+      expectClose(
+        `GPT.logits with this attention (${caseLabel(c.name, index)})`,
+        expectTensor('GPT.logits', result, [B, T, V]),
+        c.logits.flat(2),
+        { where: position3(T, V) },
       );
-      try {
-        const weights = Object.fromEntries(
-          Object.entries(c.weights).map(([name, w]) => [name, tf.tensor(w.values, w.shape)]),
-        );
-        call('GPT.setWeights (through CausalSelfAttention.setWeights)', () => model.setWeights(weights));
-        const idx = tf.tensor2d(c.idx, [c.idx.length, c.idx[0].length], 'int32');
-        const [B, T, V] = [c.idx.length, c.idx[0].length, c.config.vocabSize];
-        const logits = take(
-          expectTensor(
-            'GPT.logits',
-            call('GPT.logits', () => model.logits(idx)),
-            [B, T, V],
-          ),
-        );
-        expectClose(`GPT.logits with this attention (fixture "${c.name}")`, logits, c.logits.flat(2), {
-          where: position3(T, V),
-        });
-      } finally {
-        release(model);
-      }
     }
   });
 
-  gradeTest('attention.hidden', async () =>
-    checkFixtures(await attentionClass(), hiddenFixture('attention').cases),
-  );
+  gradeTest('attention.hidden', () => checkFixtures(hiddenFixture('attention').cases));
 });

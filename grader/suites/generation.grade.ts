@@ -1,18 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
-import type { GenerationModule, GPT, GPTConfig } from '../../lib/contract.js';
-import { Rng } from '../../lib/random.js';
 import type { TopKCase } from '../fixtures.js';
-import { call, expectClose, expectTensor, fail, rowColumn, take } from '../support/check.js';
+import { askRecord, askReturned, read, type Received } from '../support/calls.js';
+import { caseLabel, expectClose, expectTensor, fail, rowColumn } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 import { expectFrequencies, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
-import { submission } from '../support/submission.js';
 
-function checkTopK(generation: GenerationModule, cases: TopKCase[]): void {
-  for (const c of cases) {
+async function checkTopK(cases: TopKCase[]): Promise<void> {
+  for (const [index, c] of cases.entries()) {
     const [B, V] = [c.logits.length, c.logits[0].length];
-    const what = `topKProbabilities(k=${c.k}) (fixture "${c.name}")`;
-    const result = call('topKProbabilities', () => generation.topKProbabilities(tf.tensor2d(c.logits), c.k));
-    const probabilities = take(expectTensor(what, result, [B, V]));
+    const what = `topKProbabilities(k=${c.k}) (${caseLabel(c.name, index)})`;
+    const result = await askReturned('generation.topKProbabilities', { logits: c.logits, k: c.k });
+    const probabilities = expectTensor(what, result, [B, V]);
     expectClose(what, probabilities, c.probabilities.flat(), {
       where: rowColumn(V),
       hint: (_actual, _expected, i) => {
@@ -37,21 +34,18 @@ function softmax(logits: number[]): number[] {
   return weights.map((w) => w / total);
 }
 
-/** n draws from one row of logits, as one call on a batch of n copies of the row. */
-function draws(
-  generation: GenerationModule,
-  row: number[],
-  n: number,
-  seed: number,
-  topK?: number,
-): Int32Array {
-  const logits = tf.tensor2d(row, [1, row.length]).tile([n, 1]) as tf.Tensor2D;
-  const tokens = call('sampleNextTokens', () => generation.sampleNextTokens(logits, new Rng(seed), topK));
-  if (!(tokens instanceof Int32Array) || tokens.length !== n)
+/** The tokens sampleNextTokens returned: an Int32Array of n, one per row. */
+function tokensOf(result: Received, n: number): Int32Array {
+  if (result.kind !== 'int32array' || result.values.length !== n)
     fail(
-      `sampleNextTokens: expected an Int32Array of ${n} tokens, one per row, got ${tokens?.constructor?.name} of length ${(tokens as Int32Array)?.length}`,
+      `sampleNextTokens: expected an Int32Array of ${n} tokens, one per row, got ${result.kind === 'other' ? result.description : result.kind === 'tensor' ? 'a tensor' : `an Int32Array of length ${result.values.length}`}`,
     );
-  return tokens;
+  return result.values;
+}
+
+/** n draws from one row of logits, as one call on a batch of n copies of the row. */
+async function draws(row: number[], n: number, seed: number, topK?: number): Promise<Int32Array> {
+  return tokensOf(await askReturned('generation.sampleNextTokens', { row, n, seed, topK }), n);
 }
 
 function counts(tokens: Int32Array, V: number): number[] {
@@ -65,56 +59,23 @@ function counts(tokens: Int32Array, V: number): number[] {
 
 const ROW = [1.2, -0.3, 0.4, 2.1, -1.5, 0.9, 0, 1.6];
 
-/**
- * A stand-in GPT whose logits say which token comes next: at the last position all weight on
- * (sum of the context) mod V, at the other positions on token 0. It records every context it sees.
- */
-class CountingGPT implements GPT {
-  readonly contexts: number[][] = [];
-  constructor(readonly config: GPTConfig) {}
-  logits(idx: tf.Tensor2D): tf.Tensor3D {
-    const [B, T] = idx.shape;
-    const { vocabSize: V, blockSize } = this.config;
-    if (B !== 1 || T < 1 || T > blockSize || idx.dtype !== 'int32')
-      fail(
-        `generate: called model.logits with ${idx.dtype} [${idx.shape}], expected int32 [1, T] with 1 ≤ T ≤ blockSize = ${blockSize}`,
-      );
-    const context = Array.from(idx.dataSync());
-    this.contexts.push(context);
-    const next = context.reduce((a, b) => a + b, 0) % V;
-    const logits = new Float32Array(T * V).fill(-50);
-    for (let t = 0; t < T; t++) logits[t * V + (t === T - 1 ? next : 0)] = 50;
-    return tf.tensor3d(logits, [1, T, V]);
-  }
-  weightNames = () => [];
-  getWeights = () => ({});
-  setWeights = () => {};
-  variables = () => [];
-  dispose = () => {};
-}
-
 describe('generation', () => {
-  gradeTest('generation.topk', async () =>
-    checkTopK(await submission('generation'), publicFixture('topk').cases),
-  );
+  gradeTest('generation.topk', () => checkTopK(publicFixture('topk').cases));
 
   gradeTest('generation.seed', async () => {
-    const generation = await submission('generation');
-    const logits = tf.tensor2d(Array.from({ length: 64 }, () => ROW));
-    const sample = (seed: number, topK?: number) =>
-      Array.from(call('sampleNextTokens', () => generation.sampleNextTokens(logits, new Rng(seed), topK)));
+    const sample = async (seed: number, topK?: number) => Array.from(await draws(ROW, 64, seed, topK));
     for (const topK of [undefined, 3]) {
       const label = topK === undefined ? 'sampleNextTokens' : `sampleNextTokens with topK = ${topK}`;
-      if (sample(21, topK).join() !== sample(21, topK).join())
+      const [first, again, other] = [await sample(21, topK), await sample(21, topK), await sample(22, topK)];
+      if (first.join() !== again.join())
         fail(`${label}: the same seed gives different tokens (draw only from the rng given)`);
-      if (sample(21, topK).join() === sample(22, topK).join())
+      if (first.join() === other.join())
         fail(`${label}: seeds 21 and 22 give the same 64 tokens (use the rng given)`);
     }
   });
 
   gradeTest('generation.frequencies', async () => {
-    const generation = await submission('generation');
-    const tokens = draws(generation, ROW, 100_000, 31);
+    const tokens = await draws(ROW, 100_000, 31);
     expectFrequencies(
       'sampleNextTokens token frequencies',
       counts(tokens, ROW.length),
@@ -126,10 +87,9 @@ describe('generation', () => {
 
   // the three most likely tokens of ROW are 3, 7 and 0
   gradeTest('generation.topk-sampling', async () => {
-    const generation = await submission('generation');
     const k = 3;
     const top = [3, 7, 0];
-    const tokens = draws(generation, ROW, 100_000, 41, k);
+    const tokens = await draws(ROW, 100_000, 41, k);
     const all = counts(tokens, ROW.length);
     const outside = all.findIndex((count, token) => count > 0 && !top.includes(token));
     if (outside >= 0)
@@ -146,18 +106,21 @@ describe('generation', () => {
   });
 
   gradeTest('generation.generate', async () => {
-    const generation = await submission('generation');
     const config = { vocabSize: 11, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 4 };
     for (const [prompt, length, topK] of [
       [[3], 9, undefined],
       [[1, 2, 3, 4, 5, 6], 5, 2],
     ] as const) {
-      const model = new CountingGPT(config);
       const label = `generate(prompt [${prompt}], ${length}${topK ? `, topK ${topK}` : ''})`;
-      const tokens = call(label, () =>
-        generation.generate(model, Int32Array.from(prompt), length, new Rng(5), topK),
+      // the candidate runs generate with a stand-in model whose logits at the last position put all
+      // weight on (sum of the context) mod V; it reports every context the model was called with
+      const result = await askRecord(
+        'generation.generate',
+        { config, prompt, length, seed: 5, topK, label },
+        { tokens: read.returned, contexts: read.matrix },
       );
-      if (!(tokens instanceof Int32Array) || tokens.length !== prompt.length + length)
+      const tokens = result.tokens.kind === 'int32array' ? result.tokens.values : undefined;
+      if (tokens === undefined || tokens.length !== prompt.length + length)
         fail(
           `${label}: expected an Int32Array of ${prompt.length + length} tokens (the prompt and the new ones)`,
         );
@@ -171,14 +134,12 @@ describe('generation', () => {
             `${label}: token ${n} is ${tokens[n]}, expected ${expected} (use the logits at the last position of the last ${config.blockSize} tokens)`,
           );
       }
-      if (model.contexts.length !== length)
+      if (result.contexts.length !== length)
         fail(
-          `${label}: called model.logits ${model.contexts.length} times, expected once per new token (${length})`,
+          `${label}: called model.logits ${result.contexts.length} times, expected once per new token (${length})`,
         );
     }
   });
 
-  gradeTest('generation.hidden', async () =>
-    checkTopK(await submission('generation'), hiddenFixture('topk').cases),
-  );
+  gradeTest('generation.hidden', () => checkTopK(hiddenFixture('topk').cases));
 });

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import type { GMMParameters } from '../../lib/contract.js';
 import { Rng } from '../../lib/random.js';
-import { call, fail, release } from '../support/check.js';
+import { ask, read } from '../support/calls.js';
+import { fail } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 import {
   checkCases,
@@ -10,17 +10,11 @@ import {
   checkSeeding,
   checkShapes,
   checkTraining,
-  type Make,
+  draw,
 } from '../support/mixture.js';
 import { expectNormalMoments, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
-import { submission } from '../support/submission.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
-
-async function makeGMM(): Promise<Make<GMMParameters>> {
-  const { GMM } = await submission('gmm');
-  return (parameters) => new GMM(parameters);
-}
 
 function hint(actual: number, expected: number): string | undefined {
   if (!Number.isFinite(actual)) return 'use tf.logSoftmax and tf.logSumExp, never log(sum(exp(...)))';
@@ -28,6 +22,15 @@ function hint(actual: number, expected: number): string | undefined {
   if (Math.abs(difference - LOG_2PI) < 1e-3) return 'did you include log 2π?';
   if (Math.abs(difference - LOG_2PI / 2) < 1e-3) return 'a 2-D Gaussian has −log 2π, not −½ log 2π';
   return 'check log_softmax(logits), the variance exp(logVariances) and the logsumexp over components';
+}
+
+function readParameters(value: unknown): GMMParameters {
+  const record = value as Record<string, unknown>;
+  return {
+    logits: read.numbers(record?.logits, 'logits'),
+    means: read.matrix(record?.means, 'means'),
+    logVariances: read.matrix(record?.logVariances, 'logVariances'),
+  };
 }
 
 function parameters(K: number): GMMParameters {
@@ -40,24 +43,20 @@ function parameters(K: number): GMMParameters {
 }
 
 describe('GMM', () => {
-  gradeTest('gmm.shapes', async () => checkShapes('GMM', await makeGMM(), parameters));
+  gradeTest('gmm.shapes', async () => checkShapes('GMM', parameters));
 
   gradeTest('gmm.parameters', async () => {
-    const { GMM } = await submission('gmm');
     const given = parameters(4);
-    const model = call('new GMM(parameters)', () => new GMM(given));
-    const back = call('GMM.parameters', () => model.parameters());
-    release(model);
+    const back = readParameters(await ask('mixture.parameters', { model: 'GMM', parameters: given }));
     const flat = (p: GMMParameters) => [...p.logits, ...p.means.flat(), ...p.logVariances.flat()];
-    if (flat(back).some((value, i) => Math.abs(value - flat(given)[i]) > 1e-6))
+    if (
+      flat(back).length !== flat(given).length ||
+      flat(back).some((value, i) => !(Math.abs(value - flat(given)[i]) <= 1e-6))
+    )
       fail('GMM.parameters(): does not give back the parameters the GMM was built from');
-    const draw = (seed: number) => {
-      const random = call('GMM.random', () => GMM.random(5, new Rng(seed)));
-      const p = call('GMM.parameters', () => random.parameters());
-      release(random);
-      return p;
-    };
-    const [a, b, c] = [draw(3), draw(3), draw(4)];
+    const random = async (seed: number) =>
+      readParameters(await ask('mixture.random', { model: 'GMM', K: 5, seed }));
+    const [a, b, c] = [await random(3), await random(3), await random(4)];
     if (a.logits.length !== 5 || a.means.length !== 5) fail('GMM.random(5, rng): expected 5 components');
     if (JSON.stringify(a) !== JSON.stringify(b))
       fail('GMM.random: the same seed gives different parameters (draw only from rng)');
@@ -68,25 +67,13 @@ describe('GMM', () => {
       fail('GMM.random: logits and means must be drawn from N(0, 1)');
   });
 
-  gradeTest('gmm.loglik', async () =>
-    checkCases('GMM', await makeGMM(), publicFixture('gmm').cases, ['normal'], hint),
-  );
+  gradeTest('gmm.loglik', async () => checkCases('GMM', publicFixture('gmm').cases, ['normal'], hint));
 
-  gradeTest('gmm.far', async () =>
-    checkCases('GMM', await makeGMM(), publicFixture('gmm').cases, ['far'], hint),
-  );
+  gradeTest('gmm.far', async () => checkCases('GMM', publicFixture('gmm').cases, ['far'], hint));
 
-  gradeTest('gmm.loss', async () => checkLoss('GMM', await makeGMM(), publicFixture('gmm').cases));
+  gradeTest('gmm.loss', async () => checkLoss('GMM', publicFixture('gmm').cases));
 
-  gradeTest('gmm.seed', async () => {
-    const make = await makeGMM();
-    const model = call('new GMM(parameters)', () => make(parameters(3)));
-    try {
-      checkSeeding('GMM', model);
-    } finally {
-      release(model);
-    }
-  });
+  gradeTest('gmm.seed', () => checkSeeding('GMM', parameters(3)));
 
   // four components at (±5, ±5) with σ = 0.5: a point is nearer another mean with probability < 1e-20
   gradeTest('gmm.weights', async () => {
@@ -97,21 +84,13 @@ describe('GMM', () => {
       [-5, 5],
       [5, 5],
     ];
-    const make = await makeGMM();
-    const gmm = call('new GMM(parameters)', () =>
-      make({ logits, means, logVariances: means.map(() => [Math.log(0.25), Math.log(0.25)]) }),
+    await checkComponentFrequencies(
+      'GMM',
+      { logits, means, logVariances: means.map(() => [Math.log(0.25), Math.log(0.25)]) },
+      logits,
+      (x, y) => (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2),
+      FALSE_FAILURE_PROBABILITY,
     );
-    try {
-      checkComponentFrequencies(
-        'GMM',
-        gmm,
-        logits,
-        (x, y) => (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2),
-        FALSE_FAILURE_PROBABILITY,
-      );
-    } finally {
-      release(gmm);
-    }
   });
 
   // each component's two axes: mean and variance, four comparisons per component
@@ -129,29 +108,21 @@ describe('GMM', () => {
         [Math.log(2), Math.log(0.5)],
       ],
     };
-    const make = await makeGMM();
-    const gmm = call('new GMM(parameters)', () => make(given));
-    try {
-      const n = 4000;
-      for (let k = 0; k < 3; k++) {
-        const what = `GMM.conditionalSample(${n}, ${k})`;
-        const points = call(what, () => gmm.conditionalSample(n, k, new Rng(100 + k)));
-        if (!(points instanceof tf.Tensor) || points.shape.join() !== `${n},2`)
-          fail(`${what}: expected a tensor [${n}, 2]`);
-        const values = points.dataSync();
-        for (let d = 0; d < 2; d++) {
-          const axis = Float64Array.from({ length: n }, (_, i) => values[2 * i + d]);
-          expectNormalMoments(
-            `${what}, axis ${d}`,
-            axis,
-            given.means[k][d],
-            Math.exp(given.logVariances[k][d]),
-            FALSE_FAILURE_PROBABILITY / 6,
-          );
-        }
+    const n = 4000;
+    const components = [0, 1, 2];
+    const draws = components.map((k) => ({ what: `GMM.conditionalSample(${n}, ${k})`, n, k, seed: 100 + k }));
+    const samples = await draw('GMM', given, draws);
+    for (const k of components) {
+      for (let d = 0; d < 2; d++) {
+        const axis = Float64Array.from({ length: n }, (_, i) => samples[k][2 * i + d]);
+        expectNormalMoments(
+          `${draws[k].what}, axis ${d}`,
+          axis,
+          given.means[k][d],
+          Math.exp(given.logVariances[k][d]),
+          FALSE_FAILURE_PROBABILITY / 6,
+        );
       }
-    } finally {
-      release(gmm);
     }
   });
 
@@ -161,7 +132,6 @@ describe('GMM', () => {
       const [cx, cy] = i % 2 === 0 ? [-1, 0.5] : [1.5, -0.5];
       return [Math.fround(cx + 0.3 * rng.normal()), Math.fround(cy + 0.3 * rng.normal())];
     });
-    const make = await makeGMM();
     const initial = {
       logits: [0, 0],
       means: [
@@ -173,18 +143,12 @@ describe('GMM', () => {
         [0, 0],
       ],
     };
-    const gmm = call('new GMM(parameters)', () => make(initial));
-    try {
-      checkTraining('GMM', gmm, data, 0.3);
-    } finally {
-      release(gmm);
-    }
+    await checkTraining('GMM', initial, data, 0.3);
   });
 
   gradeTest('gmm.hidden', async () => {
-    const make = await makeGMM();
     const { cases } = hiddenFixture('gmm');
-    checkCases('GMM', make, cases, ['normal', 'far'], hint);
-    checkLoss('GMM', make, cases);
+    await checkCases('GMM', cases, ['normal', 'far'], hint);
+    await checkLoss('GMM', cases, true);
   });
 });

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import type { UMMParameters } from '../../lib/contract.js';
 import { Rng } from '../../lib/random.js';
-import { call, fail, format, release } from '../support/check.js';
+import { ask, askRecord, read } from '../support/calls.js';
+import { fail, format } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 import {
   checkCases,
@@ -9,15 +9,9 @@ import {
   checkLoss,
   checkSeeding,
   checkShapes,
-  type Make,
+  draw,
 } from '../support/mixture.js';
 import { expectUniform, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
-import { submission } from '../support/submission.js';
-
-async function makeUMM(): Promise<Make<UMMParameters>> {
-  const { UMM } = await submission('umm');
-  return (parameters) => new UMM(parameters);
-}
 
 const FAR_BELOW = -1e5; // a log-likelihood this low means "outside every box"
 
@@ -34,6 +28,15 @@ function edgeHint(actual: number, expected: number): string | undefined {
   if (expected > FAR_BELOW && actual < FAR_BELOW)
     return 'a point exactly on the edge is inside: use ≤, not <';
   return hint(actual, expected);
+}
+
+function readParameters(value: unknown): UMMParameters {
+  const record = value as Record<string, unknown>;
+  return {
+    logits: read.numbers(record?.logits, 'logits'),
+    centers: read.matrix(record?.centers, 'centers'),
+    logSizes: read.matrix(record?.logSizes, 'logSizes'),
+  };
 }
 
 function parameters(K: number): UMMParameters {
@@ -65,24 +68,20 @@ function inBox(p: UMMParameters, k: number, x: number, y: number): boolean {
 }
 
 describe('UMM', () => {
-  gradeTest('umm.shapes', async () => checkShapes('UMM', await makeUMM(), parameters));
+  gradeTest('umm.shapes', async () => checkShapes('UMM', parameters));
 
   gradeTest('umm.parameters', async () => {
-    const { UMM } = await submission('umm');
     const given = parameters(4);
-    const model = call('new UMM(parameters)', () => new UMM(given));
-    const back = call('UMM.parameters', () => model.parameters());
-    release(model);
+    const back = readParameters(await ask('mixture.parameters', { model: 'UMM', parameters: given }));
     const flat = (p: UMMParameters) => [...p.logits, ...p.centers.flat(), ...p.logSizes.flat()];
-    if (flat(back).some((value, i) => Math.abs(value - flat(given)[i]) > 1e-6))
+    if (
+      flat(back).length !== flat(given).length ||
+      flat(back).some((value, i) => !(Math.abs(value - flat(given)[i]) <= 1e-6))
+    )
       fail('UMM.parameters(): does not give back the parameters the UMM was built from');
-    const draw = (seed: number) => {
-      const random = call('UMM.random', () => UMM.random(5, new Rng(seed)));
-      const p = call('UMM.parameters', () => random.parameters());
-      release(random);
-      return p;
-    };
-    const [a, b, c] = [draw(3), draw(3), draw(4)];
+    const random = async (seed: number) =>
+      readParameters(await ask('mixture.random', { model: 'UMM', K: 5, seed }));
+    const [a, b, c] = [await random(3), await random(3), await random(4)];
     if (a.logits.length !== 5 || a.centers.length !== 5) fail('UMM.random(5, rng): expected 5 components');
     if (JSON.stringify(a) !== JSON.stringify(b))
       fail('UMM.random: the same seed gives different parameters (draw only from rng)');
@@ -99,94 +98,63 @@ describe('UMM', () => {
   });
 
   gradeTest('umm.loglik', async () => {
-    const make = await makeUMM();
     const { cases } = publicFixture('umm');
-    checkCases('UMM', make, cases, ['normal'], hint);
-    checkLoss('UMM', make, cases);
+    await checkCases('UMM', cases, ['normal'], hint);
+    await checkLoss('UMM', cases);
   });
 
-  gradeTest('umm.edges', async () =>
-    checkCases('UMM', await makeUMM(), publicFixture('umm').cases, ['edges'], edgeHint),
-  );
+  gradeTest('umm.edges', async () => checkCases('UMM', publicFixture('umm').cases, ['edges'], edgeHint));
 
   gradeTest('umm.outside', async () => {
-    const make = await makeUMM();
     const { cases } = publicFixture('umm');
-    checkCases('UMM', make, cases, ['outside'], hint);
+    await checkCases('UMM', cases, ['outside'], hint);
     // the loss's gradient must stay finite too, or one stray point stops training
     for (const c of cases.filter((fixture) => fixture.kind === 'outside')) {
-      const model = call('new UMM(parameters)', () => make(c.parameters));
-      try {
-        const x = tf.tensor2d(c.x, [c.x.length, 2]);
-        const { grads } = call('UMM.loss gradient', () =>
-          tf.variableGrads(() => model.loss(model.logLikelihood(x)), model.variables()),
-        );
-        for (const [name, gradient] of Object.entries(grads)) {
-          if (gradient.dataSync().some((value) => !Number.isFinite(value)))
-            fail(
-              `UMM: the loss's gradient for ${name} is not finite for points outside every box (use −1e6, not −∞)`,
-            );
-        }
-      } finally {
-        release(model);
+      const { names, gradients } = await askRecord(
+        'mixture.lossGradients',
+        { model: 'UMM', parameters: c.parameters, x: c.x },
+        { names: read.strings, gradients: read.returnedList },
+      );
+      for (const [i, gradient] of gradients.entries()) {
+        if (gradient.kind !== 'tensor' || gradient.values.some((value) => !Number.isFinite(value)))
+          fail(
+            `UMM: the loss's gradient for ${names[i]} is not finite for points outside every box (use −1e6, not −∞)`,
+          );
       }
     }
   });
 
-  gradeTest('umm.seed', async () => {
-    const make = await makeUMM();
-    const model = call('new UMM(parameters)', () => make(parameters(3)));
-    try {
-      checkSeeding('UMM', model);
-    } finally {
-      release(model);
-    }
-  });
+  gradeTest('umm.seed', () => checkSeeding('UMM', parameters(3)));
 
   gradeTest('umm.weights', async () => {
-    const make = await makeUMM();
-    const model = call('new UMM(parameters)', () => make(BOXES));
-    try {
-      const componentOf = (x: number, y: number) => [0, 1, 2].findIndex((k) => inBox(BOXES, k, x, y));
-      checkComponentFrequencies('UMM', model, BOXES.logits, componentOf, FALSE_FAILURE_PROBABILITY);
-    } finally {
-      release(model);
-    }
+    const componentOf = (x: number, y: number) => [0, 1, 2].findIndex((k) => inBox(BOXES, k, x, y));
+    await checkComponentFrequencies('UMM', BOXES, BOXES.logits, componentOf, FALSE_FAILURE_PROBABILITY);
   });
 
   // three boxes × two axes, each inside-the-box and KS check with α / 6
   gradeTest('umm.uniform', async () => {
-    const make = await makeUMM();
-    const model = call('new UMM(parameters)', () => make(BOXES));
-    try {
-      const n = 5000;
-      for (let k = 0; k < 3; k++) {
-        const what = `UMM.conditionalSample(${n}, ${k})`;
-        const points = call(what, () => model.conditionalSample(n, k, new Rng(200 + k)));
-        if (!(points instanceof tf.Tensor) || points.shape.join() !== `${n},2`)
-          fail(`${what}: expected a tensor [${n}, 2]`);
-        const values = points.dataSync();
-        for (let d = 0; d < 2; d++) {
-          const half = Math.exp(BOXES.logSizes[k][d]) / 2;
-          const axis = Float64Array.from({ length: n }, (_, i) => values[2 * i + d]);
-          expectUniform(
-            `${what}, axis ${d}`,
-            axis,
-            BOXES.centers[k][d] - half,
-            BOXES.centers[k][d] + half,
-            FALSE_FAILURE_PROBABILITY / 6,
-          );
-        }
+    const n = 5000;
+    const components = [0, 1, 2];
+    const draws = components.map((k) => ({ what: `UMM.conditionalSample(${n}, ${k})`, n, k, seed: 200 + k }));
+    const samples = await draw('UMM', BOXES, draws);
+    for (const k of components) {
+      for (let d = 0; d < 2; d++) {
+        const half = Math.exp(BOXES.logSizes[k][d]) / 2;
+        const axis = Float64Array.from({ length: n }, (_, i) => samples[k][2 * i + d]);
+        expectUniform(
+          `${draws[k].what}, axis ${d}`,
+          axis,
+          BOXES.centers[k][d] - half,
+          BOXES.centers[k][d] + half,
+          FALSE_FAILURE_PROBABILITY / 6,
+        );
       }
-    } finally {
-      release(model);
     }
   });
 
   gradeTest('umm.hidden', async () => {
-    const make = await makeUMM();
     const { cases } = hiddenFixture('umm');
-    checkCases('UMM', make, cases, ['normal', 'edges', 'outside'], hint);
-    checkLoss('UMM', make, cases);
+    await checkCases('UMM', cases, ['normal', 'edges', 'outside'], hint);
+    await checkLoss('UMM', cases, true);
   });
 });

@@ -2,7 +2,7 @@
  * Checks for the grader's suites. Each failure is a GradeFailure whose message is the one line a
  * student reads: what was wrong, where, and a hint when the mistake is a typical one.
  */
-import * as tf from '@tensorflow/tfjs';
+import type { Received } from '../candidate/protocol.js';
 
 export class GradeFailure extends Error {
   override name = 'GradeFailure';
@@ -12,25 +12,19 @@ export function fail(message: string): never {
   throw new GradeFailure(message);
 }
 
-/** The first line of whatever was thrown. */
-export function firstLine(error: unknown): string {
-  const text =
-    error instanceof Error
-      ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`
-      : String(error);
-  return text.split('\n')[0];
+/**
+ * Hidden tests must not show the expected values they hold: while one runs, failures say only where a
+ * value is wrong. grade-test.ts sets this around each test.
+ */
+let hidden = false;
+
+export function setHiddenTest(value: boolean): void {
+  hidden = value;
 }
 
-/** Runs submission code; anything it throws becomes `what threw: <first line>`. */
-export function call<T>(what: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (error instanceof GradeFailure) throw error;
-    const line = firstLine(error);
-    // the skeleton's own "Method: not implemented" already names the method
-    fail(line.startsWith(`${what.split(/[ (]/)[0]}:`) ? line : `${what} threw: ${line}`);
-  }
+/** How a message names a fixture case: by name when public, by number when hidden. */
+export function caseLabel(name: string, index: number): string {
+  return hidden ? `hidden case ${index + 1}` : `fixture "${name}"`;
 }
 
 export function format(value: number): string {
@@ -39,46 +33,21 @@ export function format(value: number): string {
   return magnitude >= 1e5 || magnitude < 1e-3 ? value.toExponential(4) : String(Number(value.toPrecision(6)));
 }
 
-/**
- * Frees models made by submission code after a check. dispose is not graded, and one that throws must
- * not hide why the check failed, so its errors are dropped.
- */
-export function release(...models: ({ dispose(): void } | undefined)[]): void {
-  for (const model of models) {
-    try {
-      model?.dispose();
-    } catch {
-      // not graded
-    }
-  }
-}
-
-/** Checks that `value` is a tensor of the given shape and dtype, and returns it. */
-export function expectTensor<T extends tf.Tensor>(
+/** Checks that a submission method returned a tensor of the given shape and dtype, and gives its values. */
+export function expectTensor(
   what: string,
-  value: unknown,
+  value: Received,
   shape: number[],
   dtype = 'float32',
-): T {
-  if (!(value instanceof tf.Tensor))
-    fail(`${what}: returned ${describe(value)}, expected a tensor [${shape}]`);
+): Float32Array | Int32Array {
+  if (value.kind !== 'tensor')
+    fail(
+      `${what}: returned ${value.kind === 'other' ? value.description : 'an Int32Array'}, expected a tensor [${shape}]`,
+    );
   if (value.shape.length !== shape.length || value.shape.some((size: number, i: number) => size !== shape[i]))
     fail(`${what}: shape is [${value.shape}], expected [${shape}]`);
   if (value.dtype !== dtype) fail(`${what}: dtype is ${value.dtype}, expected ${dtype}`);
-  return value as T;
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'object'}` : `a ${typeof value}`;
-}
-
-/** Reads a tensor returned by submission code and disposes it. */
-export function take(tensor: tf.Tensor): Float32Array | Int32Array {
-  const values = tensor.dataSync() as Float32Array | Int32Array;
-  tensor.dispose();
-  return values;
+  return value.values;
 }
 
 /**
@@ -113,6 +82,7 @@ export function expectClose(
   const where = options.where ?? ((i: number) => `index ${i}`);
   for (let i = 0; i < expected.length; i++) {
     if (isClose(actual[i], expected[i])) continue;
+    if (hidden) fail(`${what}: wrong value at ${where(i)}`);
     const hint = options.hint?.(actual[i], expected[i], i);
     fail(
       `${what}: value at ${where(i)} is ${format(actual[i])}, expected ${format(expected[i])}${hint ? ` (${hint})` : ''}`,

@@ -1,24 +1,27 @@
 /**
  * `gradeTest(id, body)`: a Jest test titled `[id] name` from the rubric, so that the scorer can find its
- * points. Tensors the body leaves behind are freed after it, whatever the submission leaks.
+ * points. A hidden test's failures never show its expected values.
  */
-import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
+import { candidate } from '../candidate/client.js';
 import { readFixture, type FixtureName, type Fixtures } from '../fixtures.js';
 import { loadRubric, testTitle } from '../rubric.js';
+import { setHiddenTest } from './check.js';
 
 const rubric = new Map(loadRubric().map((entry) => [entry.id, entry]));
+
+afterAll(() => candidate().finish());
 
 export function gradeTest(id: string, body: () => void | Promise<void>): void {
   const entry = rubric.get(id);
   if (entry === undefined) throw new Error(`grader test ${id} has no entry in grader/rubric.json`);
   test(testTitle(entry), async () => {
-    tf.engine().startScope();
+    setHiddenTest(entry.hidden);
     try {
       await body();
     } finally {
-      tf.engine().endScope();
+      setHiddenTest(false);
     }
   });
 }

@@ -1,127 +1,112 @@
 /** Checks shared by the GMM and UMM suites: fixtures, shapes, seeding, component frequencies, training. */
-import * as tf from '@tensorflow/tfjs';
-import type { MixtureModel } from '../../lib/contract.js';
 import { Rng } from '../../lib/random.js';
 import type { MixtureCase, PointKind } from '../fixtures.js';
-import { call, expectClose, expectTensor, fail, format, take, release } from './check.js';
+import { askRecord, askReturned, askReturnedList, read } from './calls.js';
+import { caseLabel, expectClose, expectTensor, fail, format } from './check.js';
 import { expectFrequencies } from './sampling.js';
 
-export type Make<P> = (parameters: P) => MixtureModel<P>;
+export type Model = 'GMM' | 'UMM';
 type Hint = (actual: number, expected: number) => string | undefined;
 
-/** logLikelihood and loss of every case of the given kinds against the fixture. */
-export function checkCases<P>(
-  model: 'GMM' | 'UMM',
-  make: Make<P>,
+/** logLikelihood of every case of the given kinds against the fixture. */
+export async function checkCases<P>(
+  model: Model,
   cases: MixtureCase<P>[],
   kinds: PointKind[],
   hint: Hint,
-): void {
-  const chosen = cases.filter((c) => kinds.includes(c.kind));
+): Promise<void> {
+  const chosen = cases.map((c, index) => ({ c, index })).filter(({ c }) => kinds.includes(c.kind));
   if (chosen.length === 0) throw new Error(`no fixture cases of kind ${kinds.join('/')}`);
-  for (const c of chosen) {
-    const instance = call(`new ${model}(parameters)`, () => make(c.parameters));
-    try {
-      const what = `${model}.logLikelihood (fixture "${c.name}")`;
-      const x = tf.tensor2d(c.x, [c.x.length, 2]);
-      const result = call(`${model}.logLikelihood`, () => instance.logLikelihood(x));
-      const values = take(expectTensor(what, result, [c.x.length]));
-      expectClose(what, values, c.logLikelihood, { where: (i) => `row ${i}`, hint });
-    } finally {
-      release(instance);
-    }
+  for (const { c, index } of chosen) {
+    const what = `${model}.logLikelihood (${caseLabel(c.name, index)})`;
+    const result = await askReturned('mixture.logLikelihood', { model, parameters: c.parameters, x: c.x });
+    expectClose(what, expectTensor(what, result, [c.x.length]), c.logLikelihood, {
+      where: (i) => `row ${i}`,
+      hint,
+    });
   }
 }
 
-/** loss(logLikelihood) = −mean, for every case. */
-export function checkLoss<P>(model: 'GMM' | 'UMM', make: Make<P>, cases: MixtureCase<P>[]): void {
-  for (const c of cases) {
-    const instance = call(`new ${model}(parameters)`, () => make(c.parameters));
-    try {
-      const what = `${model}.loss (fixture "${c.name}")`;
-      const loss = call(`${model}.loss`, () => instance.loss(tf.tensor1d(c.logLikelihood)));
-      const [value] = take(expectTensor(what, loss, []));
-      const n = c.logLikelihood.length;
-      expectClose(what, [value], [c.loss], {
-        where: () => 'the scalar',
-        hint: (actual, expected) =>
-          Math.abs(actual + expected) < 1e-3 * Math.abs(expected)
-            ? 'minus the mean: a loss to minimise'
-            : Math.abs(actual - n * expected) < 1e-3 * Math.abs(n * expected)
-              ? 'the mean, not the sum'
-              : undefined,
-      });
-    } finally {
-      release(instance);
-    }
+/**
+ * loss(logLikelihood) = −mean, for every case. The candidate is never sent a hidden expected value:
+ * hidden cases get a log-likelihood vector drawn here, and the judge computes its −mean.
+ */
+export async function checkLoss<P>(model: Model, cases: MixtureCase<P>[], hidden = false): Promise<void> {
+  for (const [index, c] of cases.entries()) {
+    const input = hidden
+      ? Array.from(new Rng(index).normals(c.logLikelihood.length), (v) => v - 3)
+      : c.logLikelihood;
+    const expected = hidden ? -input.reduce((a, b) => a + b, 0) / input.length : c.loss;
+    const what = `${model}.loss (${caseLabel(c.name, index)})`;
+    const loss = await askReturned('mixture.loss', { model, parameters: c.parameters, logLikelihood: input });
+    const [value] = expectTensor(what, loss, []);
+    const n = input.length;
+    expectClose(what, [value], [expected], {
+      where: () => 'the scalar',
+      hint: (actual, wanted) =>
+        Math.abs(actual + wanted) < 1e-3 * Math.abs(wanted)
+          ? 'minus the mean: a loss to minimise'
+          : Math.abs(actual - n * wanted) < 1e-3 * Math.abs(n * wanted)
+            ? 'the mean, not the sum'
+            : undefined,
+    });
   }
 }
 
 /** Output shapes and dtypes, K, and the variables, for several K. */
-export function checkShapes<P>(model: 'GMM' | 'UMM', make: Make<P>, parameters: (K: number) => P): void {
+export async function checkShapes<P>(model: Model, parameters: (K: number) => P): Promise<void> {
   for (const K of [1, 3, 33]) {
-    const instance = call(`new ${model}(parameters)`, () => make(parameters(K)));
-    try {
-      if (instance.K !== K) fail(`${model}.K is ${instance.K}, expected ${K}`);
-      const x = tf.tensor2d(new Rng(K).normals(14), [7, 2]);
-      expectTensor(
-        `${model}.logLikelihood (K=${K}, 7 points)`,
-        call(`${model}.logLikelihood`, () => instance.logLikelihood(x)),
-        [7],
-      );
-      expectTensor(
-        `${model}.loss (K=${K})`,
-        call(`${model}.loss`, () => instance.loss(tf.zeros([7]) as tf.Tensor1D)),
-        [],
-      );
-      expectTensor(
-        `${model}.sample(5) (K=${K})`,
-        call(`${model}.sample`, () => instance.sample(5, new Rng(1))),
-        [5, 2],
-      );
-      expectTensor(
-        `${model}.conditionalSample(4, ${K - 1}) (K=${K})`,
-        call(`${model}.conditionalSample`, () => instance.conditionalSample(4, K - 1, new Rng(1))),
-        [4, 2],
-      );
-      const shapes = call(`${model}.variables`, () => instance.variables())
-        .map((v) => `[${v.shape}]`)
-        .sort();
-      const expected = [`[${K}]`, `[${K},2]`, `[${K},2]`].sort();
-      if (shapes.join() !== expected.join())
-        fail(`${model}.variables() (K=${K}): shapes ${shapes.join(' ')}, expected ${expected.join(' ')}`);
-    } finally {
-      release(instance);
-    }
+    const result = await askRecord(
+      'mixture.shapes',
+      { model, parameters: parameters(K), K },
+      {
+        K: read.string,
+        logLikelihood: read.returned,
+        loss: read.returned,
+        sample: read.returned,
+        conditionalSample: read.returned,
+        variables: read.strings,
+      },
+    );
+    if (result.K !== String(K)) fail(`${model}.K is ${result.K}, expected ${K}`);
+    expectTensor(`${model}.logLikelihood (K=${K}, 7 points)`, result.logLikelihood, [7]);
+    expectTensor(`${model}.loss (K=${K})`, result.loss, []);
+    expectTensor(`${model}.sample(5) (K=${K})`, result.sample, [5, 2]);
+    expectTensor(`${model}.conditionalSample(4, ${K - 1}) (K=${K})`, result.conditionalSample, [4, 2]);
+    const shapes = [...result.variables].sort();
+    const expected = [`[${K}]`, `[${K},2]`, `[${K},2]`].sort();
+    if (shapes.join() !== expected.join())
+      fail(`${model}.variables() (K=${K}): shapes ${shapes.join(' ')}, expected ${expected.join(' ')}`);
   }
 }
 
-function read(tensor: unknown, what: string, shape: number[]): Float32Array {
-  return take(expectTensor(what, tensor, shape)) as Float32Array;
+export interface Draw {
+  what: string;
+  n: number;
+  /** conditionalSample's component; sample when absent. */
+  k?: number;
+  seed: number;
+}
+
+/** Draws from one model built from `parameters`, in order, each checked to be a tensor [n, 2]. */
+export async function draw<P>(model: Model, parameters: P, draws: Draw[]): Promise<Float32Array[]> {
+  const results = await askReturnedList('mixture.draws', { model, parameters, draws });
+  if (results.length !== draws.length)
+    fail(`${model}: expected ${draws.length} draws, got ${results.length}`);
+  return results.map((result, i) => expectTensor(draws[i].what, result, [draws[i].n, 2]) as Float32Array);
 }
 
 /** Same seed same samples, different seeds different samples, for sample and conditionalSample. */
-export function checkSeeding<P>(model: 'GMM' | 'UMM', instance: MixtureModel<P>): void {
-  const draws = [
-    ['sample(50)', (seed: number) => instance.sample(50, new Rng(seed))],
-    ['conditionalSample(50, 1)', (seed: number) => instance.conditionalSample(50, 1, new Rng(seed))],
-  ] as const;
-  for (const [name, draw] of draws) {
+export async function checkSeeding<P>(model: Model, parameters: P): Promise<void> {
+  for (const [name, k] of [
+    ['sample(50)', undefined],
+    ['conditionalSample(50, 1)', 1],
+  ] as const) {
     const what = `${model}.${name}`;
-    const first = read(
-      call(what, () => draw(11)),
-      what,
-      [50, 2],
-    );
-    const again = read(
-      call(what, () => draw(11)),
-      what,
-      [50, 2],
-    );
-    const other = read(
-      call(what, () => draw(12)),
-      what,
-      [50, 2],
+    const [first, again, other] = await draw(
+      model,
+      parameters,
+      [11, 11, 12].map((seed) => ({ what, n: 50, k, seed })),
     );
     const i = first.findIndex((value, j) => value !== again[j]);
     if (i >= 0)
@@ -135,20 +120,16 @@ export function checkSeeding<P>(model: 'GMM' | 'UMM', instance: MixtureModel<P>)
  * Component frequencies of sample(n): `componentOf` tells which component made a point (the test's
  * components do not overlap, so that is certain).
  */
-export function checkComponentFrequencies<P>(
-  model: 'GMM' | 'UMM',
-  instance: MixtureModel<P>,
+export async function checkComponentFrequencies<P>(
+  model: Model,
+  parameters: P,
   logits: number[],
   componentOf: (x: number, y: number) => number,
   alpha: number,
-): void {
+): Promise<void> {
   const n = 20_000;
   const what = `${model}.sample(${n})`;
-  const points = read(
-    call(what, () => instance.sample(n, new Rng(2024))),
-    what,
-    [n, 2],
-  );
+  const [points] = await draw(model, parameters, [{ what, n, seed: 2024 }]);
   const counts = new Array<number>(logits.length).fill(0);
   for (let i = 0; i < n; i++) {
     const k = componentOf(points[2 * i], points[2 * i + 1]);
@@ -171,35 +152,24 @@ export function checkComponentFrequencies<P>(
 }
 
 /** A few Adam steps on −mean log p(x) of a fixed data set must raise the mean log-likelihood. */
-export function checkTraining<P>(
-  model: 'GMM' | 'UMM',
-  instance: MixtureModel<P>,
+export async function checkTraining<P>(
+  model: Model,
+  parameters: P,
   data: number[][],
   minimumGain: number,
-): void {
-  const x = tf.tensor2d(data, [data.length, 2]);
-  const meanLogLikelihood = () => {
-    const values = take(
-      expectTensor(
-        `${model}.logLikelihood`,
-        call(`${model}.logLikelihood`, () => instance.logLikelihood(x)),
-        [data.length],
-      ),
-    );
+): Promise<void> {
+  const { before, after } = await askRecord(
+    'mixture.train',
+    { model, parameters, data, steps: 30, learningRate: 0.05 },
+    { before: read.returned, after: read.returned },
+  );
+  const mean = (result: typeof before) => {
+    const values = expectTensor(`${model}.logLikelihood`, result, [data.length]);
     return Array.from(values).reduce((a, b) => a + b, 0) / values.length;
   };
-  const before = meanLogLikelihood();
-  const optimizer = tf.train.adam(0.05);
-  const variables = call(`${model}.variables`, () => instance.variables());
-  for (let step = 0; step < 30; step++) {
-    call(`${model}.loss`, () =>
-      optimizer.minimize(() => instance.loss(instance.logLikelihood(x)), false, variables),
-    );
-  }
-  optimizer.dispose();
-  const after = meanLogLikelihood();
-  if (!Number.isFinite(after) || after < before + minimumGain)
+  const [start, end] = [mean(before), mean(after)];
+  if (!Number.isFinite(end) || end < start + minimumGain)
     fail(
-      `${model} training: mean log-likelihood went from ${format(before)} to ${format(after)} in 30 Adam steps, expected a gain of at least ${minimumGain} (is the loss −mean log p(x), differentiable in every variable?)`,
+      `${model} training: mean log-likelihood went from ${format(start)} to ${format(end)} in 30 Adam steps, expected a gain of at least ${minimumGain} (is the loss −mean log p(x), differentiable in every variable?)`,
     );
 }

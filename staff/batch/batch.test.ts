@@ -35,29 +35,15 @@ export async function gradeSubmission(dir: string): Promise<GradeReport> {
 }
 `;
 
-/** gmm.ts of each folder submission; the vandal also tries to write everywhere it can reach. */
+/**
+ * gmm.ts of each folder submission. The stub grader runs it in the judge itself, so no attack belongs
+ * here: the hostile corpus tries those against the real grader and its sandboxed candidate.
+ */
 const SUBMISSIONS: Record<string, string> = {
   'ex5-full': 'export const points = 10;\n',
   'ex5-loop': 'for (;;) {}\nexport const points = 10;\n',
   'ex5-hog': 'const hog: Uint8Array[] = [];\nfor (;;) hog.push(new Uint8Array(5e7).fill(1));\n',
   'ex5-exit': 'process.exit(0);\n',
-  'ex5-vandal': `
-import fs from 'node:fs';
-import path from 'node:path';
-const attempts: string[] = [];
-const tryWrite = (file: string) => {
-  try { fs.writeFileSync(file, 'vandalised'); attempts.push('wrote ' + file); } catch { attempts.push('refused ' + file); }
-};
-const sandbox = process.cwd();
-const project = path.dirname(fs.realpathSync(path.join(sandbox, 'node_modules')));
-for (const root of [sandbox, project]) {
-  for (const file of ['grader/grade.ts', 'grader/rubric.json', 'fixtures/gmm.json', 'lib/contract.ts', 'package.json']) {
-    tryWrite(path.join(root, file));
-  }
-}
-tryWrite(path.join(project, 'node_modules', 'vandal.txt'));
-export const points = 3;
-`,
 };
 
 let project: { root: string; dispose(): Promise<void> };
@@ -126,7 +112,6 @@ describe('a batch of folders and zips', () => {
       ['full', 'graded', 10],
       ['hog', 'out-of-memory', 0],
       ['loop', 'timeout', 0],
-      ['vandal', 'graded', 3],
       ['zipped', 'graded', 7],
     ]);
   });
@@ -147,16 +132,15 @@ describe('a batch of folders and zips', () => {
 
   test('no submission changed a byte of the project it was graded with', async () => {
     expect(treeDifferences(before, await hashTree(project.root))).toEqual([]);
-    expect(existsSync(path.join(project.root, 'node_modules', 'vandal.txt'))).toBe(false);
   });
 
   test('gradebook.csv, results.json and one feedback file per student', () => {
     const results = path.join(work, 'results');
     const gradebook = readFileSync(path.join(results, 'gradebook.csv'), 'utf8').trim().split('\n');
-    expect(gradebook[0]).toBe('id,total,max,GMM,UMM,attention,GPT step,generation,status,seconds');
+    expect(gradebook[0]).toBe('id,total,max,GMM,UMM,attention,GPT step,generation,status,seconds,sandbox');
     expect(gradebook).toHaveLength(1 + result.outcomes.length);
     expect(gradebook.find((line) => line.startsWith('zipped,'))).toMatch(
-      /^zipped,7,10,7,0,0,0,0,graded,[\d.]+$/,
+      /^zipped,7,10,7,0,0,0,0,graded,[\d.]+,(bwrap|uid)$/,
     );
     const json = JSON.parse(readFileSync(path.join(results, 'results.json'), 'utf8')) as {
       submissions: SubmissionOutcome[];
@@ -185,8 +169,8 @@ describe('a batch of folders and zips', () => {
       projectRoot: project.root,
       typecheck: false,
     });
-    // full changed and corrupt is unreadable (always redone): exit, vandal and zipped come from records
-    expect(again.resumed).toBe(3);
+    // full changed and corrupt is unreadable (always redone): exit and zipped come from records
+    expect(again.resumed).toBe(2);
     expect(again.outcomes.find((o) => o.id === 'full')).toMatchObject({ status: 'graded', score: 9 });
     expect(readFileSync(recordPath(path.join(work, 'results'), 'zipped'), 'utf8')).toBe(recordOfZipped);
   }, 120_000);
@@ -228,7 +212,7 @@ describe('writers', () => {
 
   test('CSV fields with commas or quotes are quoted', () => {
     const csv = formatGradebook([{ ...row('a,"b"', 1) }]);
-    expect(csv.split('\n')[1]).toBe('"a,""b""",1,100,0,0,0,0,0,graded,1');
+    expect(csv.split('\n')[1]).toBe('"a,""b""",1,100,0,0,0,0,0,graded,1,');
   });
 
   test('the histogram counts each score in its tenth of the maximum; unscored rows count as 0', () => {

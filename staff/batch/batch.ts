@@ -4,7 +4,7 @@
  * as it is graded (records/<id>.json), so an interrupted batch resumes where it stopped.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
@@ -12,6 +12,12 @@ import { checkFixtureSet } from '../../grader/fixtures.js';
 import { runIsolated, type Limits } from './isolate.js';
 import { heapExhausted, statusOfReport, type SubmissionOutcome } from './outcome.js';
 import { createSandbox, disposeSandbox } from './sandbox.js';
+import {
+  SANDBOX_UID_BASE,
+  SANDBOX_UID_COUNT,
+  requireSandbox,
+  type SandboxMode,
+} from '../../grader/sandbox/sandbox.js';
 import {
   findSubmissions,
   fingerprint,
@@ -31,6 +37,10 @@ export interface GradeOneOptions {
   projectRoot?: string;
   /** Type-check each submission (default true; a type error makes the status compile-error). */
   typecheck?: boolean;
+  /** Where candidates run (default: the best available, refusing none; see grader/sandbox). */
+  sandbox?: SandboxMode;
+  /** The uid mode's candidate uid for this grade (default: one per process). */
+  candidateUid?: number;
 }
 
 export interface BatchOptions extends GradeOneOptions {
@@ -66,8 +76,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const started = performance.now();
   // a broken hidden set would cost every student the hidden tests: stop before the first one
   if (options.hiddenFixturesDir) checkFixtureSet(options.hiddenFixturesDir);
+  const sandbox = options.sandbox ?? requireSandbox(false);
   const sources = await findSubmissions(options.submissionsDir);
-  await mkdir(path.join(options.resultsDir, 'records'), { recursive: true });
+  // the results are the TA's alone: no candidate, under any uid, may read or change them
+  await mkdir(path.join(options.resultsDir, 'records'), { recursive: true, mode: 0o700 });
+  await chmod(options.resultsDir, 0o700);
   let parentPeakRssMb = 0;
   const sampleMemory = () => {
     parentPeakRssMb = Math.max(parentPeakRssMb, process.memoryUsage().rss / 2 ** 20);
@@ -89,11 +102,13 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   let done = resumed;
   let running = 0;
   options.onProgress?.({ done, total: sources.length, running });
-  const worker = async () => {
+  const worker = async (slot: number) => {
+    // each concurrent grade's candidate gets its own uid, so that killing one's processes spares the other's
+    const candidateUid = SANDBOX_UID_BASE + (((process.pid % 100) * 16 + slot) % SANDBOX_UID_COUNT);
     for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
       running++;
       options.onProgress?.({ done, total: sources.length, running });
-      const outcome = await gradeSource(sources[index], options);
+      const outcome = await gradeSource(sources[index], { ...options, sandbox, candidateUid });
       await writeRecord(options.resultsDir, outcome);
       outcomes[index] = outcome;
       running--;
@@ -103,7 +118,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, worker));
+    await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, (_, slot) => worker(slot)));
   } finally {
     clearInterval(memoryTimer);
   }
@@ -141,9 +156,12 @@ export async function gradeFiles(
   files: SubmissionFiles,
   options: GradeOneOptions,
 ): Promise<Omit<SubmissionOutcome, 'id' | 'source'>> {
+  const mode = options.sandbox ?? requireSandbox(false);
+  const candidateUid = mode === 'uid' ? (options.candidateUid ?? SANDBOX_UID_BASE) : undefined;
   const sandbox = await createSandbox(files, {
     projectRoot: options.projectRoot ?? PROJECT_ROOT,
     hiddenFixturesDir: options.hiddenFixturesDir,
+    candidateUid,
   });
   try {
     const { timeoutMs } = options.limits;
@@ -153,18 +171,21 @@ export async function gradeFiles(
       // the grader's own limit fires first, so that tests that finished still count
       deadline: Date.now() + timeoutMs - Math.max(5000, timeoutMs * 0.1),
       typecheck: options.typecheck ?? true,
+      sandbox: mode,
+      candidateUid,
+      // the judge (worker, Jest) needs about a gigabyte of the tree's limit; the candidate has the rest
+      candidateMemoryMb: Math.max(512, options.limits.memoryMb - 1024),
     };
     const run = await runIsolated<WorkerMessage>(
       {
         nodeArgs: ['--import', 'tsx', path.join(sandbox.root, 'staff', 'batch', 'worker.ts')],
         cwd: sandbox.root,
         env: childEnvironment(sandbox.scratchDir),
-        user: sandbox.user,
       },
       job,
       options.limits,
     );
-    const measured = { seconds: round(run.seconds, 2), peakRssMb: run.peakRssMb };
+    const measured = { seconds: round(run.seconds, 2), peakRssMb: run.peakRssMb, sandbox: mode };
     if (run.killedFor === 'timeout') {
       return noReport('timeout', `killed after ${options.limits.timeoutMs / 1000} s`, measured);
     }
@@ -207,7 +228,8 @@ function childEnvironment(scratchDir: string): NodeJS.ProcessEnv {
     EX5_QUIET_BACKEND: '1',
     FORCE_COLOR: '0',
   };
-  if (process.env.EX5_BACKEND) env.EX5_BACKEND = process.env.EX5_BACKEND;
+  for (const name of ['EX5_BACKEND', 'EX5_CALL_TIMEOUT_S'])
+    if (process.env[name]) env[name] = process.env[name];
   return env;
 }
 

@@ -1,20 +1,22 @@
 /**
  * npm run grade:batch -- SUBMISSIONS_DIR --out RESULTS_DIR [--jobs N] [--timeout S] [--memory MB]
- *                        [--resume] [--hidden DIR]
- * Grades every submission (folder or .zip) in SUBMISSIONS_DIR, each in its own sandboxed child, and
+ *                        [--resume] [--hidden DIR] [--no-sandbox]
+ * Grades every submission (folder or .zip) in SUBMISSIONS_DIR, its code in a sandboxed candidate, and
  * writes gradebook.csv, results.json and feedback/<id>.txt into RESULTS_DIR. Exit 0 when the batch
  * ran, whatever the scores; 1 when the grader's own files changed during the batch (they never should).
  */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMain } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { DEFAULT_LIMITS, defaultJobs, runBatch, type BatchProgress } from './batch.js';
-import { sandboxUser } from './sandbox.js';
+import { describeSandbox, requireSandbox } from '../../grader/sandbox/sandbox.js';
 import { hashTree, treeDifferences } from './tree-hash.js';
 import { formatSummary, writeBatchResults } from './writers.js';
 
 const USAGE =
-  'usage: npm run grade:batch -- SUBMISSIONS_DIR --out RESULTS_DIR [--jobs N] [--timeout S] [--memory MB] [--resume] [--hidden DIR]';
+  'usage: npm run grade:batch -- SUBMISSIONS_DIR --out RESULTS_DIR [--jobs N] [--timeout S] [--memory MB] [--resume] [--hidden DIR] [--no-sandbox]';
 
 function positiveNumber(flag: string, value: string): number {
   const number = Number(value);
@@ -52,6 +54,7 @@ await runMain(async () => {
       memory: { type: 'string', default: String(DEFAULT_LIMITS.memoryMb) },
       resume: { type: 'boolean', default: false },
       hidden: { type: 'string' },
+      'no-sandbox': { type: 'boolean', default: false },
     },
   });
   if (positionals.length !== 1 || values.out === undefined) throw new Error(USAGE);
@@ -61,11 +64,13 @@ await runMain(async () => {
     memoryMb: Math.floor(positiveNumber('memory', values.memory)),
   };
 
-  process.stderr.write(
-    sandboxUser(PROJECT_ROOT)
-      ? 'each submission runs as user nobody in its own sandbox\n'
-      : 'each submission runs in its own sandbox as this user (run as root to drop to nobody)\n',
-  );
+  // before anything else: without a sandbox, and without the TA's say-so, nobody is graded
+  const sandbox = requireSandbox(values['no-sandbox']);
+  process.stderr.write(`${describeSandbox(sandbox)}\n`);
+  const reference = path.join(PROJECT_ROOT, 'reference');
+  // the uid fallback cannot hide what everyone may read: the reference solution above all
+  if (sandbox === 'uid' && existsSync(reference) && (statSync(reference).mode & 0o004) !== 0)
+    process.stderr.write(`warning: ${reference} is readable by the submissions' uid; chmod o-rwx it\n`);
   if (values.hidden === undefined) {
     process.stderr.write('no --hidden DIR: the hidden tests run on the public fixtures\n');
   }
@@ -77,6 +82,7 @@ await runMain(async () => {
     limits,
     resume: values.resume,
     hiddenFixturesDir: values.hidden,
+    sandbox,
     onProgress: progressPrinter(),
   });
   await writeBatchResults(values.out, result.outcomes);

@@ -143,7 +143,7 @@ function allProcesses(): ProcStat[] {
 }
 
 /** The child, its descendants, and anything left in its process group. */
-function processTree(root: number): number[] {
+export function processTree(root: number): number[] {
   const stats = allProcesses();
   const tree = new Set<number>([root]);
   let grew = true;
@@ -159,7 +159,7 @@ function processTree(root: number): number[] {
   return [...tree];
 }
 
-function residentMb(pid: number): number {
+export function residentMb(pid: number): number {
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : 0;
@@ -168,7 +168,7 @@ function residentMb(pid: number): number {
   }
 }
 
-function killTree(root: number, tree: number[]): void {
+export function killTree(root: number, tree: number[]): void {
   for (const target of [-root, ...tree]) {
     try {
       process.kill(target, 'SIGKILL');

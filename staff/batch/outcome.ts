@@ -3,6 +3,8 @@
  * Statuses are final and mutually exclusive; the first that applies wins, in this order.
  */
 import type { GradeReport, Group } from '../../grader/results.js';
+import { NO_ANSWER, OUT_OF_MEMORY } from '../../grader/candidate/client.js';
+import type { SandboxMode } from '../../grader/sandbox/sandbox.js';
 
 export const STATUSES = [
   'unreadable',
@@ -31,6 +33,8 @@ export interface SubmissionOutcome {
   seconds: number;
   /** Peak resident memory of the child and its descendants. */
   peakRssMb: number;
+  /** Where its code ran: bwrap, uid, or none (only with the TA's --no-sandbox). */
+  sandbox?: SandboxMode;
   /** sha256 of the submission's files, so that --resume regrades a changed submission. */
   fingerprint?: string;
   report?: GradeReport;
@@ -58,6 +62,11 @@ export function statusOfReport(
 ): { status: Status; reason?: string } {
   const stopped = report.notes.find((note) => note.startsWith('grading stopped after'));
   if (stopped) return { status: 'timeout', reason: stopped };
+  // the candidate's own limits: a call that never answered, a candidate that outgrew its memory
+  const hung = report.tests.find((test) => test.reason?.startsWith(NO_ANSWER));
+  if (hung) return { status: 'timeout', reason: hung.reason };
+  const hog = report.tests.find((test) => test.reason?.startsWith(OUT_OF_MEMORY));
+  if (hog) return { status: 'out-of-memory', reason: hog.reason };
   if (report.tests.some((test) => test.reason === 'test did not run')) {
     return { status: 'crashed', reason: "the grader's test run ended early (process.exit or a crash)" };
   }

@@ -1,11 +1,12 @@
 /**
  * A fresh, throw-away project root per submission: the grader, lib and fixtures copied, node_modules
- * linked, the submission's files in `submission/`. Whatever the submission writes lands in the copy.
- * When the batch runs as root, the child runs as `nobody`: it can then add files to the sandbox and its
- * scratch folder, but not change the copied files, node_modules or the original tree.
+ * linked, the submission's files in `submission/`. The batch's child (the judge) runs from it; the
+ * submission's code runs only in the candidate the judge starts (grader/sandbox), which sees none of it
+ * under bubblewrap, and in the uid mode only what the candidate's group may read: not the hidden
+ * fixtures, not the judge's scratch folder.
  */
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { SubmissionFiles } from './submissions.js';
@@ -24,26 +25,21 @@ export const SANDBOX_ENTRIES = [
 /** Left out of the copied grader: test data and tests, which grading never runs. */
 const LEFT_OUT = [path.join('staff', 'hostile')];
 
-/** The user a child runs as when the batch is root (Linux's conventional unprivileged user). */
-export const UNPRIVILEGED = { uid: 65534, gid: 65534 };
-
 export interface Sandbox {
   root: string;
   /** `<root>/submission`, a direct child of the root so that its `../lib/...` imports resolve. */
   submissionDir: string;
-  /** `<root>/hidden-fixtures` when hidden fixtures were given. */
+  /** `<root>/hidden-fixtures` when hidden fixtures were given, readable only by the judge. */
   hiddenFixturesDir?: string;
-  /** The child's HOME and TMPDIR (Jest's and tsx's caches live there), its own when it runs as nobody. */
+  /** The judge's HOME and TMPDIR (Jest's and tsx's caches live there), readable only by it. */
   scratchDir: string;
-  /** The user the child runs as, when it is not this process's. */
-  user?: { uid: number; gid: number };
 }
 
 export interface SandboxOptions {
   projectRoot: string;
   hiddenFixturesDir?: string;
-  /** Run the child as `nobody` (default: when this process is root). */
-  dropPrivileges?: boolean;
+  /** The uid mode's candidate uid: its group may read the copy, not the hidden fixtures or the scratch. */
+  candidateUid?: number;
 }
 
 export async function createSandbox(files: SubmissionFiles, options: SandboxOptions): Promise<Sandbox> {
@@ -66,50 +62,29 @@ export async function createSandbox(files: SubmissionFiles, options: SandboxOpti
     if (options.hiddenFixturesDir) {
       hiddenFixturesDir = path.join(root, 'hidden-fixtures');
       await cp(options.hiddenFixturesDir, hiddenFixturesDir, { recursive: true });
-      await makeReadable(hiddenFixturesDir); // a TA's mktemp folder is 0700: the child must read its copy
+      await makePrivate(hiddenFixturesDir);
     }
     const scratchDir = path.join(root, 'scratch');
-    await mkdir(scratchDir);
-    const drop = options.dropPrivileges ?? sandboxUser(options.projectRoot) !== undefined;
-    if (drop) {
-      // like /tmp: the child may add entries (the grader stages copies here) but, with the sticky bit,
-      // not rename or delete the root-owned lib/, grader/, fixtures/ and submission/
-      await chmod(root, 0o1777);
-      await chown(scratchDir, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+    await mkdir(scratchDir, { mode: 0o700 });
+    if (options.candidateUid !== undefined) {
+      // the candidate's group may enter the copy (to read lib/ and its submission), nobody else
+      await chown(root, process.getuid?.() ?? 0, options.candidateUid);
+      await chmod(root, 0o750);
     }
-    return { root, submissionDir, hiddenFixturesDir, scratchDir, user: drop ? UNPRIVILEGED : undefined };
+    return { root, submissionDir, hiddenFixturesDir, scratchDir };
   } catch (error) {
     await rm(root, { recursive: true, force: true });
     throw error;
   }
 }
 
-/** The user children run as by default: `nobody` when this process is root and nobody can read the project. */
-export function sandboxUser(projectRoot: string): { uid: number; gid: number } | undefined {
-  return process.getuid?.() === 0 && othersCanRead(projectRoot) ? UNPRIVILEGED : undefined;
-}
-
-/**
- * Whether `nobody` can reach the project's node_modules (every folder above it searchable by others):
- * if not, the child keeps this process's user rather than fail to start.
- */
-function othersCanRead(projectRoot: string): boolean {
-  let dir = realpathSync(path.join(projectRoot, 'node_modules'));
-  for (;;) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    const parent = path.dirname(dir);
-    if (parent === dir) return true;
-    dir = parent;
-  }
-}
-
-/** Folders 0755 and files 0644 below `dir`, whatever modes the copy kept. */
-async function makeReadable(dir: string): Promise<void> {
-  await chmod(dir, 0o755);
+/** Folders 0700 and files 0600 below `dir`: only the judge reads them. */
+export async function makePrivate(dir: string): Promise<void> {
+  await chmod(dir, 0o700);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const entryPath = path.join(dir, entry.name);
-    if (entry.isDirectory()) await makeReadable(entryPath);
-    else if (entry.isFile()) await chmod(entryPath, 0o644);
+    if (entry.isDirectory()) await makePrivate(entryPath);
+    else if (entry.isFile()) await chmod(entryPath, 0o600);
   }
 }
 

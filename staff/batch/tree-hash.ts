@@ -1,7 +1,8 @@
 /**
  * A fingerprint of the project's files, taken before and after a batch: no submission may change a
- * byte of them. Sources are hashed by content; node_modules (20 000 files) by path, size and mtime,
- * which any write changes.
+ * byte of them. Sources are hashed by content; node_modules (20 000 files) by path, size, mtime and
+ * ctime: a write that keeps the size and restores the mtime still moves the ctime, which no one can
+ * set back.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -45,7 +46,7 @@ export async function hashTree(root: string): Promise<TreeHash> {
           .digest('hex'),
       );
     } else {
-      hashes.set(relative, `${stats.size}:${stats.mtimeMs}`);
+      hashes.set(relative, `${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`);
     }
   };
   for (const entry of PROJECT_ENTRIES) await visit(entry, true);

@@ -1,11 +1,13 @@
 /**
- * The child the batch starts per submission, run from the sandbox's copy of the grader. It type-checks
- * and grades the sandbox's `submission/` with the single-submission grader and hands the report back
- * over the IPC channel, which the submission's own process (Jest, a grandchild) does not inherit.
+ * The child the batch starts per submission, run from the sandbox's copy of the grader: the judge. It
+ * type-checks and grades the sandbox's `submission/` with the single-submission grader, whose suites
+ * ask the sandboxed candidate for numbers, and hands the report back over the IPC channel, which the
+ * candidate does not inherit (and, under bubblewrap, cannot see: it lives in its own PID namespace).
  */
 import path from 'node:path';
 import { gradeSubmission } from '../../grader/grade.js';
 import type { GradeReport } from '../../grader/results.js';
+import type { SandboxMode } from '../../grader/sandbox/sandbox.js';
 import { typeErrors } from './typecheck.js';
 
 export interface WorkerJob {
@@ -15,6 +17,10 @@ export interface WorkerJob {
   deadline: number;
   /** Type-check the submission's files too (a few seconds). */
   typecheck: boolean;
+  sandbox: SandboxMode;
+  /** The uid mode's candidate uid, one per concurrent grade. */
+  candidateUid?: number;
+  candidateMemoryMb: number;
 }
 
 export type WorkerMessage =
@@ -38,6 +44,9 @@ process.once('message', (job: WorkerJob) => {
       const report = await gradeSubmission(job.submissionDir, {
         hiddenFixturesDir: job.hiddenFixturesDir,
         timeoutMs: Math.max(1000, (job.deadline - Date.now()) / 2),
+        sandbox: job.sandbox,
+        candidateUid: job.candidateUid,
+        candidateMemoryMb: job.candidateMemoryMb,
       });
       await send({ kind: 'report', report, typeErrors: errors });
     } catch (error) {

@@ -3,7 +3,7 @@
  * spreadsheet, results.json with every test of every student, feedback/<id>.txt per student, and the
  * summary printed on the terminal.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { formatReportTable } from '../../grader/format/table.js';
@@ -11,7 +11,7 @@ import { GROUPS } from '../../grader/results.js';
 import type { BatchResult } from './batch.js';
 import { STATUSES, type SubmissionOutcome } from './outcome.js';
 
-export const GRADEBOOK_COLUMNS = ['id', 'total', 'max', ...GROUPS, 'status', 'seconds'];
+export const GRADEBOOK_COLUMNS = ['id', 'total', 'max', ...GROUPS, 'status', 'seconds', 'sandbox'];
 
 /** RFC 4180: quote a field that holds a comma, a quote or a line break. */
 function csvField(value: string | number): string {
@@ -27,6 +27,7 @@ export function formatGradebook(outcomes: SubmissionOutcome[]): string {
     ...GROUPS.map((group) => outcome.groups.find((g) => g.group === group)?.points ?? 0),
     outcome.status,
     outcome.seconds,
+    outcome.sandbox ?? '',
   ]);
   return [GRADEBOOK_COLUMNS, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
@@ -50,7 +51,8 @@ function stripColour(text: string): string {
 }
 
 export async function writeBatchResults(resultsDir: string, outcomes: SubmissionOutcome[]): Promise<void> {
-  await mkdir(path.join(resultsDir, 'feedback'), { recursive: true });
+  await mkdir(path.join(resultsDir, 'feedback'), { recursive: true, mode: 0o700 });
+  await chmod(resultsDir, 0o700); // the TA's alone
   await writeFile(path.join(resultsDir, 'gradebook.csv'), formatGradebook(outcomes));
   await writeFile(
     path.join(resultsDir, 'results.json'),

@@ -3,15 +3,17 @@
  * limits, status) and write ROOT/results/results.json per Gradescope's specification, hidden tests
  * marked after_published. Hidden fixtures travel in the package as hidden-fixtures/.
  */
-import { readdir, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { DEFAULT_LIMITS, gradeFiles } from '../batch/batch.js';
 import type { SubmissionOutcome } from '../batch/outcome.js';
+import { makePrivate } from '../batch/sandbox.js';
 import { readSubmission, type SubmissionFiles } from '../batch/submissions.js';
 import { UnreadableSubmissionError } from '../batch/unzip.js';
 import { toGradescopeResults } from '../../grader/format/gradescope.js';
+import { requireSandbox } from '../../grader/sandbox/sandbox.js';
 import { assertGradescopeResults } from './validate.js';
 
 export const HIDDEN_FIXTURES_ENTRY = 'hidden-fixtures';
@@ -34,6 +36,7 @@ export function gradescopeResultsFor(outcome: Omit<SubmissionOutcome, 'id' | 'so
       ? []
       : [`status: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`];
   lines.push(...(outcome.typeErrors ?? []).map((error) => `compile error: ${error}`));
+  if (outcome.sandbox === 'none') lines.push('graded without a sandbox (--no-sandbox)');
   const execution_time = Math.round(outcome.seconds);
   if (!outcome.report)
     return { score: 0, execution_time, output: lines.join('\n'), visibility: 'visible', tests: [] };
@@ -45,8 +48,17 @@ export function gradescopeResultsFor(outcome: Omit<SubmissionOutcome, 'id' | 'so
   };
 }
 
-export async function runAutograder(root: string): Promise<object> {
+export async function runAutograder(
+  root: string,
+  options: { allowNoSandbox?: boolean } = {},
+): Promise<object> {
+  // before anything else: without a sandbox, and without the TA's say-so, nobody is graded
+  const sandbox = requireSandbox(options.allowNoSandbox ?? false);
   const hidden = path.join(PROJECT_ROOT, HIDDEN_FIXTURES_ENTRY);
+  // the package unzips world-readable: the hidden set and the results are the judge's alone
+  if (existsSync(hidden)) await makePrivate(hidden);
+  await mkdir(path.join(root, 'results'), { recursive: true });
+  await chmod(path.join(root, 'results'), 0o700);
   const limits = {
     timeoutMs: Number(process.env.EX5_TIMEOUT_S ?? DEFAULT_LIMITS.timeoutMs / 1000) * 1000,
     memoryMb: Number(process.env.EX5_MEMORY_MB ?? DEFAULT_LIMITS.memoryMb),
@@ -54,7 +66,11 @@ export async function runAutograder(root: string): Promise<object> {
   let outcome: Omit<SubmissionOutcome, 'id' | 'source'>;
   try {
     const files = await readUpload(path.join(root, 'submission'));
-    outcome = await gradeFiles(files, { limits, hiddenFixturesDir: existsSync(hidden) ? hidden : undefined });
+    outcome = await gradeFiles(files, {
+      limits,
+      hiddenFixturesDir: existsSync(hidden) ? hidden : undefined,
+      sandbox,
+    });
   } catch (error) {
     if (!(error instanceof UnreadableSubmissionError)) throw error;
     outcome = {
@@ -65,11 +81,11 @@ export async function runAutograder(root: string): Promise<object> {
       groups: [],
       seconds: 0,
       peakRssMb: 0,
+      sandbox,
     };
   }
   const results = gradescopeResultsFor(outcome);
   assertGradescopeResults(results);
-  await mkdir(path.join(root, 'results'), { recursive: true });
   await writeFile(path.join(root, 'results', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   return results;
 }

@@ -6,7 +6,8 @@ set -euo pipefail
 
 NODE_VERSION=20.20.2
 apt-get update
-apt-get install -y --no-install-recommends ca-certificates curl xz-utils
+# bubblewrap: the candidate's sandbox where the container allows namespaces (else the uid fallback)
+apt-get install -y --no-install-recommends ca-certificates curl xz-utils bubblewrap
 curl -fsSL "https://nodejs.org/dist/v${NODE_VERSION}/node-v${NODE_VERSION}-linux-x64.tar.xz" |
   tar -xJ -C /usr/local --strip-components=1
 node --version
