@@ -102,12 +102,12 @@ export async function benchGpt(args: string[]): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (values.profile) {
-      const ourProfile = await profileSteps(step, 10);
+      const ourProfile = profileSteps(step, 20);
       const profileLines = [
         '',
         `Where a step's time goes (per step; ours: ${ourProfile.kernels} kernels, ` +
           `${ourProfile.wallMs.toFixed(1)} ms wall while profiling):`,
-        ...formatProfile('ours (tf.profile, kernel time)', ourProfile.rows, ourProfile.wallMs),
+        ...formatProfile('ours (each kernel timed)', ourProfile.rows, ourProfile.wallMs),
       ];
       if (baseline) {
         const theirProfile = await baseline.profile();
