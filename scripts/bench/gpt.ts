@@ -110,7 +110,7 @@ export async function benchGpt(args: string[]): Promise<void> {
         ...formatProfile('ours (each kernel timed)', ourProfile.rows, ourProfile.wallMs),
       ];
       if (baseline) {
-        const theirProfile = await baseline.profile();
+        const theirProfile = await baseline.profile(20);
         profileLines.push(
           '',
           ...formatProfile(

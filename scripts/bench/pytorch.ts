@@ -82,9 +82,9 @@ export class PyTorchBaseline {
     return this.request('run');
   }
 
-  /** A per-operator profile of the baseline's step (the GPT baseline only). */
-  profile(): Promise<Record<string, unknown>> {
-    return this.request('profile');
+  /** A per-operator profile of `steps` of the baseline's steps (the GPT baseline only). */
+  profile(steps = 10): Promise<Record<string, unknown>> {
+    return this.request(`profile ${steps}`);
   }
 
   private request(command: string): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 """Shared by the PyTorch baselines: one thread, and a line protocol for running side by side.
 
 Run a baseline on its own (``python3 gpt.py``) to print one measurement, or with ``--serve`` to answer
-``run`` lines (and other commands a baseline offers, e.g. ``profile``) on stdin with one JSON line
+``run`` lines (and other commands a baseline offers, e.g. ``profile 10``) on stdin with one JSON line
 each on stdout, so that ``npm run bench`` can alternate its
 own runs with these in one session (``quit`` or end of input stops it).
 """
@@ -65,10 +65,12 @@ def main(description, add_arguments, make_runner):
         return
     print(json.dumps({"ready": True, "settings": settings()}), flush=True)
     for line in sys.stdin:
-        command = line.strip()
+        if not line.split():
+            continue
+        command, *numbers = line.split()
         if command == "quit":
             break
         if command in commands:
-            print(json.dumps(commands[command]()), flush=True)
-        elif command:
+            print(json.dumps(commands[command](*map(int, numbers))), flush=True)
+        else:
             print(json.dumps({"error": f"unknown command '{command}'"}), flush=True)
