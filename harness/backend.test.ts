@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import { BACKENDS, currentBackend, initBackend, parseBackendName, useBackend } from './backend.js';
 import { expectNoTensorLeaks, TensorLeakError } from './testing/leaks.js';
+import { PROJECT_ROOT } from './submission.js';
 
 describe('backend choice', () => {
   test('the chosen backend is the forced one, or the first of node, wasm, cpu that loads', async () => {
@@ -70,5 +72,40 @@ describe('expectNoTensorLeaks', () => {
       }, 'leaky block'),
     ).rejects.toThrow(TensorLeakError);
     leaked?.dispose();
+  });
+});
+
+describe('EX5_WASM_THREADS', () => {
+  const run = (threads: string) =>
+    spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        "const tf = await import('@tensorflow/tfjs'); const { initBackend } = await import('./lib/backend.ts');" +
+          ' await initBackend(); const a = tf.range(0, 64 * 48).reshape([64, 48]).div(1000);' +
+          ' process.stdout.write(JSON.stringify(Array.from(tf.matMul(a, a, false, true).sum(1).dataSync())));',
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, EX5_QUIET_BACKEND: '0', EX5_BACKEND: 'wasm', EX5_WASM_THREADS: threads },
+      },
+    );
+
+  test('starts the threaded wasm build under Node and computes what one thread does', () => {
+    const [one, two] = [run('1'), run('2')];
+    expect(two.stderr).toContain('TensorFlow.js backend: wasm (2 threads)');
+    expect(two.status).toBe(0);
+    const [a, b] = [one, two].map((result) => JSON.parse(result.stdout) as number[]);
+    b.forEach((value, i) => expect(value).toBeCloseTo(a[i], 3));
+  });
+
+  test('a value that is not a thread count is an error, not a fallback to cpu', () => {
+    const result = run('many');
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain("EX5_WASM_THREADS='many'");
   });
 });

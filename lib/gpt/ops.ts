@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LinearWeights } from '../contract.js';
+import { fusedKernels, runFused } from '../kernels.js';
 import type { Rng } from '../random.js';
 
 type Save = (tensors: tf.Tensor[]) => void;
@@ -186,8 +187,9 @@ export const gelu = withGradient((save: Save, x: tf.Tensor) => {
 }) as <T extends tf.Tensor>(x: T) => T;
 
 /**
- * table[ids]: ids (...) int32, table [V, C] → (..., C). The gradient scatters rows back into [V, C] as a
- * one-hot product, since wasm lacks UnsortedSegmentSum, the kernel behind tf.gather's own gradient.
+ * table[ids]: ids (...) int32, table [V, C] → (..., C). The gradient scatters rows back into [V, C]: on
+ * wasm, which lacks UnsortedSegmentSum (the kernel behind tf.gather's own gradient), with one kernel of
+ * ours (lib/kernels.ts), elsewhere as a one-hot product.
  */
 export const embedding = withGradient((save: Save, table: tf.Tensor, ids: tf.Tensor) => {
   const [V, C] = table.shape;
@@ -197,6 +199,8 @@ export const embedding = withGradient((save: Save, table: tf.Tensor, ids: tf.Ten
     value: tf.gather(table, flatIds).reshape([...ids.shape, C]),
     gradFunc: (dy, [savedIds]) => {
       const rows = dy.reshape([-1, C]);
+      if (fusedKernels('embedding'))
+        return [runFused('Ex5ScatterRows', [rows, savedIds], { V })[0], tf.zerosLike(savedIds)];
       const oneHotT = tf.transpose(tf.oneHot(savedIds as tf.Tensor1D, V)); // [V, N]
       return [product(oneHotT, rows), tf.zerosLike(savedIds)];
     },

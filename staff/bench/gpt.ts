@@ -1,10 +1,12 @@
 /**
- * Training speed of the exercise's GPT with the reference code: one Adam step (forward, backward, update)
- * on a batch of random windows, as harness/training/gpt.ts runs it. Prints the median time per step after a
- * warm-up, tokens/s, kernels per step, peak tensor memory, the estimated time of one epoch and the ratio
- * to PyTorch on this kind of machine. Figures only; nothing passes or fails on time.
+ * Training speed of the exercise's GPT with the reference code, side by side with PyTorch: one Adam step
+ * (forward, backward, update) on a fixed batch of random windows, as harness/training/gpt.ts runs it, against
+ * the same step in pytorch/gpt.py. Ours and PyTorch's blocks of steps alternate (A B A B); each block gives
+ * its median ms per step, and the ratio is taken pair by pair. `--profile` adds where the milliseconds go:
+ * our kernels (tf.profile) beside PyTorch's operators (torch.profiler). Figures only; nothing passes or
+ * fails on time.
  *
- *   npm run bench -- gpt [--steps 40] [--warmup 5] [--batch 64]
+ *   npm run bench -- gpt [--pairs 5] [--steps 30] [--warmup 5] [--batch 64] [--profile] [--no-pytorch]
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -17,24 +19,24 @@ import { GPT } from '../../lib/gpt/model.js';
 import { Rng } from '../../lib/random.js';
 import { EXERCISE_TRAINING, trainingStep } from '../../harness/training/gpt.js';
 import { positiveIntegerFlag } from '../../harness/cli.js';
+import { alternate, median, startBaseline, summary, type Figure } from './side-by-side.js';
+import { profileSteps, type ProfileRow } from './profile.js';
 
-/** Debian python3-torch 1.13, torch.set_num_threads(1), same model, batch 64, on this kind of machine. */
-const PYTORCH_MS_PER_STEP = 43.8;
 const VOCABULARY_SIZE = 65;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 export async function benchGpt(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      steps: { type: 'string', default: '40' },
+      pairs: { type: 'string', default: '5' },
+      steps: { type: 'string', default: '30' },
       warmup: { type: 'string', default: '5' },
       batch: { type: 'string', default: String(EXERCISE_TRAINING.batchSize) },
+      profile: { type: 'boolean', default: false },
+      'no-pytorch': { type: 'boolean', default: false },
     },
   });
+  const pairs = positiveIntegerFlag(values.pairs, '--pairs');
   const steps = positiveIntegerFlag(values.steps, '--steps');
   const warmup = positiveIntegerFlag(values.warmup, '--warmup');
   const batch = positiveIntegerFlag(values.batch, '--batch');
@@ -51,45 +53,102 @@ export async function benchGpt(args: string[]): Promise<void> {
     );
   const [idx, targets] = [randomIds(), randomIds()];
   const step = () => tf.dispose(trainingStep(model, training, optimizer, idx, targets));
-
   for (let i = 0; i < warmup; i++) step();
-  const profile = await tf.profile(step);
-  const times: number[] = [];
-  const cpuTimes: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const started = performance.now();
-    const cpuStarted = process.cpuUsage();
-    step();
-    const cpu = process.cpuUsage(cpuStarted);
-    times.push(performance.now() - started);
-    cpuTimes.push((cpu.user + cpu.system) / 1000);
+
+  const { baseline, missing } = await startBaseline(
+    'gpt.py',
+    ['--steps', String(steps), '--warmup', String(warmup), '--batch', String(batch)],
+    !values['no-pytorch'],
+  );
+  const ours = async (): Promise<Figure> => {
+    const times: number[] = [];
+    const cpuTimes: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const started = performance.now();
+      const cpuStarted = process.cpuUsage();
+      step();
+      const cpu = process.cpuUsage(cpuStarted);
+      times.push(performance.now() - started);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
+    }
+    return { time: median(times), cpu: median(cpuTimes) };
+  };
+  const theirs = baseline
+    ? async (): Promise<Figure> => {
+        const answer = await baseline.run();
+        return { time: answer.msPerStep as number, cpu: answer.cpuMsPerStep as number };
+      }
+    : undefined;
+  try {
+    process.stdout.write(
+      `GPT training step: batch ${batch}, T ${T}, ${config.nLayer} layers, ${config.nHead} heads, ` +
+        `${config.nEmbd} dims, vocabulary ${config.vocabSize}, Adam ${EXERCISE_TRAINING.learningRate}; ` +
+        `ours on the ${currentBackend()} backend\n` +
+        `  ${pairs} pairs of ${steps} steps each side (after ${warmup} warm-up steps), ms per step\n`,
+    );
+    const result = await alternate(pairs, ours, theirs, (pair, our, their) =>
+      process.stderr.write(
+        `  pair ${pair + 1}/${pairs}: ours ${our.time.toFixed(1)} ms` +
+          (their ? `, PyTorch ${their.time.toFixed(1)} ms` : '') +
+          '\n',
+      ),
+    );
+    const ourMedian = median(result.ours.map((figure) => figure.time));
+    const stepsPerEpoch = Math.ceil(EXERCISE_TRAINING.windowsPerEpoch / batch);
+    const lines = [
+      ...summary(result, 'ms', 1, baseline, missing),
+      `  tokens/s  ${Math.round((batch * T * 1000) / ourMedian).toLocaleString('en')} (ours); one epoch ` +
+        `~${((stepsPerEpoch * ourMedian) / 1000).toFixed(0)} s of training (${stepsPerEpoch} steps)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    if (values.profile) {
+      const ourProfile = profileSteps(step, 20);
+      const profileLines = [
+        '',
+        `Where a step's time goes (per step; ours: ${ourProfile.kernels} kernels, ` +
+          `${ourProfile.wallMs.toFixed(1)} ms wall while profiling):`,
+        ...formatProfile('ours (each kernel timed)', ourProfile.rows, ourProfile.wallMs),
+      ];
+      if (baseline) {
+        const theirProfile = await baseline.profile(20);
+        profileLines.push(
+          '',
+          ...formatProfile(
+            'PyTorch (torch.profiler, self CPU time)',
+            theirProfile.rows as ProfileRow[],
+            theirProfile.wallMs as number,
+          ),
+        );
+      }
+      process.stdout.write(`${profileLines.join('\n')}\n`);
+    }
+  } finally {
+    baseline?.close();
+    tf.dispose([idx, targets]);
+    model.dispose();
   }
-  times.sort((a, b) => a - b);
-  cpuTimes.sort((a, b) => a - b);
-  const median = quantile(times, 0.5);
-  const cpuMedian = quantile(cpuTimes, 0.5);
-  const tokensPerSecond = (batch * T * 1000) / median;
-  const stepsPerEpoch = Math.ceil(EXERCISE_TRAINING.windowsPerEpoch / batch);
-  const lines = [
-    `GPT training step: ${currentBackend()} backend, batch ${batch}, T ${T}, ${config.nLayer} layers, ` +
-      `${config.nHead} heads, ${config.nEmbd} dims, vocabulary ${config.vocabSize}`,
-    `  ms per step     median ${median.toFixed(1)}  (p10 ${quantile(times, 0.1).toFixed(1)}, ` +
-      `p90 ${quantile(times, 0.9).toFixed(1)}; ${steps} steps after ${warmup} warm-up)`,
-    `  CPU ms per step median ${cpuMedian.toFixed(1)}  (the process's own CPU time: what the step costs ` +
-      `when it has a core to itself; ${((batch * T * 1000) / cpuMedian).toFixed(0)} tokens per CPU-second)`,
-    `  tokens/s        ${Math.round(tokensPerSecond).toLocaleString('en')}`,
-    `  kernels/step    ${profile.kernels.length}`,
-    `  peak memory     ${(profile.peakBytes / 2 ** 20).toFixed(1)} MiB of tensors in a step; ` +
-      `process RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
-    `  one epoch       ~${((stepsPerEpoch * median) / 1000).toFixed(0)} s (${stepsPerEpoch} steps of ` +
-      `${EXERCISE_TRAINING.batchSize} windows), training only`,
-    `  vs PyTorch      ${PYTORCH_MS_PER_STEP} ms per step (1.13, one thread, batch 64): ` +
-      `${(PYTORCH_MS_PER_STEP / median).toFixed(2)}× its speed by wall time, ` +
-      `${(PYTORCH_MS_PER_STEP / cpuMedian).toFixed(2)}× by CPU time` +
-      (batch === 64 ? '' : ' (different batch: not comparable)'),
-    '  (timings are noisy on a shared machine: compare runs side by side)',
+}
+
+function formatProfile(title: string, rows: ProfileRow[], wallMs: number): string[] {
+  const total = rows.reduce((sum, row) => sum + row.ms, 0);
+  const shown = rows.slice(0, 18);
+  const rest = rows.slice(18);
+  const line = (name: string, count: number | string, ms: number) =>
+    `    ${name.padEnd(34)} ${String(count).padStart(6)} ${ms.toFixed(2).padStart(8)} ms ` +
+    `${((100 * ms) / wallMs).toFixed(0).padStart(3)}%`;
+  return [
+    `  ${title}: ${total.toFixed(1)} ms in ${rows.reduce((n, row) => n + row.count, 0)} calls`,
+    `    ${'operation'.padEnd(34)} ${'calls'.padStart(6)} ${'time'.padStart(11)} ${'of wall'}`,
+    ...shown.map((row) => line(row.name, row.count, row.ms)),
+    ...(rest.length
+      ? [
+          line(
+            `(${rest.length} others)`,
+            rest.reduce((n, row) => n + row.count, 0),
+            rest.reduce((sum, row) => sum + row.ms, 0),
+          ),
+        ]
+      : []),
+    line('(outside these: framework, JS/Python)', '', Math.max(0, wallMs - total)),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  tf.dispose([idx, targets]);
-  model.dispose();
 }

@@ -1,11 +1,11 @@
 /**
- * Training speed of the GMM loop with the reference code: K = 1, 5, 10, 33, 50 epochs each, over the
- * Europe training set with batch 4096, evaluation included, exactly as the experiments run it. Prints the
- * seconds per K, the total wall and CPU time (medians over runs) and the ratio to PyTorch's time on this
- * kind of machine.
- * Figures only; nothing passes or fails on time.
+ * Training speed of the GMM loop with the reference code, side by side with PyTorch: K = 1, 5, 10, 33,
+ * 50 epochs each, over the Europe training set with batch 4096 and the evaluation of both splits after each
+ * epoch, exactly as the experiments run it (harness/training/mixture.ts), against the same loop in
+ * pytorch/mixture.py. One run of ours and one of PyTorch's alternate (A B A B); the ratio is taken pair by
+ * pair. Figures only; nothing passes or fails on time.
  *
- *   npm run bench -- mixture [--runs 3] [--epochs 50] [--ks 1,5,10,33] [--model gmm|umm]
+ *   npm run bench -- mixture [--pairs 3] [--epochs 50] [--ks 1,5,10,33] [--model gmm|umm] [--no-pytorch]
  */
 import { parseArgs } from 'node:util';
 import { currentBackend } from '../../harness/backend.js';
@@ -16,27 +16,20 @@ import { MIXTURE_TRAINING, trainMixture } from '../../harness/training/mixture.j
 import { GMM } from '../../reference/gmm.js';
 import { UMM } from '../../reference/umm.js';
 import { positiveIntegerFlag } from '../../harness/cli.js';
-
-/** PyTorch (1 thread) on this kind of machine: the GMM loop for K = 1, 5, 10, 33 × 50 epochs. */
-const PYTORCH_GMM_SECONDS = 18;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
+import { alternate, median, startBaseline, summary, type Figure } from './side-by-side.js';
 
 export async function benchMixture(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
-      runs: { type: 'string', default: '3' },
+      pairs: { type: 'string', default: '3' },
       epochs: { type: 'string', default: String(MIXTURE_TRAINING.epochs) },
       ks: { type: 'string', default: '1,5,10,33' },
       model: { type: 'string', default: 'gmm' },
+      'no-pytorch': { type: 'boolean', default: false },
     },
   });
-  const runs = positiveIntegerFlag(values.runs, '--runs');
+  const pairs = positiveIntegerFlag(values.pairs, '--pairs');
   const epochs = positiveIntegerFlag(values.epochs, '--epochs');
   const ks = values.ks.split(',').map((k) => positiveIntegerFlag(k.trim(), '--ks'));
   if (values.model !== 'gmm' && values.model !== 'umm')
@@ -44,9 +37,8 @@ export async function benchMixture(args: string[]): Promise<void> {
   const kind = values.model;
   const data = loadEurope();
   const perK = new Map<number, number[]>(ks.map((K) => [K, []]));
-  const totals: number[] = [];
-  const cpuTotals: number[] = [];
-  for (let run = 0; run < runs; run++) {
+
+  const ours = async (): Promise<Figure> => {
     let total = 0;
     const cpuBefore = process.cpuUsage();
     for (const K of ks) {
@@ -63,24 +55,47 @@ export async function benchMixture(args: string[]): Promise<void> {
       perK.get(K)!.push(history.seconds);
       total += history.seconds;
     }
-    totals.push(total);
     const cpu = process.cpuUsage(cpuBefore);
-    cpuTotals.push((cpu.user + cpu.system) / 1e6);
-    process.stderr.write(
-      `run ${run + 1}/${runs}: ${total.toFixed(1)} s wall, ${cpuTotals[run].toFixed(1)} s CPU\n`,
+    return { time: total, cpu: (cpu.user + cpu.system) / 1e6 };
+  };
+  // PyTorch's baseline is the GMM only (the exercise's figure)
+  const { baseline, missing } = await startBaseline(
+    'mixture.py',
+    ['--ks', ks.join(','), '--epochs', String(epochs)],
+    !values['no-pytorch'] && kind === 'gmm',
+  );
+  const theirs = baseline
+    ? async (): Promise<Figure> => {
+        const answer = await baseline.run();
+        return { time: answer.seconds as number, cpu: answer.cpuSeconds as number };
+      }
+    : undefined;
+  try {
+    process.stdout.write(
+      `${kind.toUpperCase()} training loop: K = ${ks.join(', ')}, ${epochs} epochs, batch ${MIXTURE_TRAINING.batchSize}, ` +
+        `Adam ${MIXTURE_TRAINING.learningRate[kind]}, ${data.train.n} train + ${data.test.n} test rows, ` +
+        `evaluation after each epoch included; ours on the ${currentBackend()} backend\n` +
+        `  ${pairs} pairs of one whole loop each side, seconds\n`,
     );
+    const result = await alternate(pairs, ours, theirs, (pair, our, their) =>
+      process.stderr.write(
+        `  pair ${pair + 1}/${pairs}: ours ${our.time.toFixed(2)} s` +
+          (their ? `, PyTorch ${their.time.toFixed(2)} s` : '') +
+          '\n',
+      ),
+    );
+    const lines = [
+      ...summary(
+        result,
+        's',
+        2,
+        baseline,
+        kind === 'gmm' ? missing : 'the PyTorch baseline is the GMM loop only',
+      ),
+      `  ours by K ${ks.map((K) => `K = ${K}: ${median(perK.get(K)!).toFixed(2)} s`).join(', ')}`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    baseline?.close();
   }
-  const exercise = epochs === MIXTURE_TRAINING.epochs && ks.join() === '1,5,10,33' && kind === 'gmm';
-  const lines = [
-    `${kind.toUpperCase()} training loop: ${currentBackend()} backend, ${data.train.n} train + ${data.test.n} test rows, ` +
-      `batch ${MIXTURE_TRAINING.batchSize}, ${epochs} epochs, evaluation after each epoch included`,
-    ...ks.map((K) => `  K = ${String(K).padEnd(3)} median ${median(perK.get(K)!).toFixed(2)} s`),
-    `  total     median ${median(totals).toFixed(2)} s over ${runs} run(s) (min ${Math.min(...totals).toFixed(2)}, max ${Math.max(...totals).toFixed(2)})`,
-    // CPU time is the steadier figure on a shared machine (wall time counts other processes' turns too)
-    `  CPU time  median ${median(cpuTotals).toFixed(2)} s (user + system of this process)`,
-    exercise
-      ? `  PyTorch (1 thread) on this kind of machine: ${PYTORCH_GMM_SECONDS} s → ratio ${(median(totals) / PYTORCH_GMM_SECONDS).toFixed(2)} (below 1 is faster)`
-      : '  (the PyTorch comparison needs the exercise settings: --epochs 50 --ks 1,5,10,33 --model gmm)',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
