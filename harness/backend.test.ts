@@ -84,7 +84,7 @@ describe('EX5_WASM_THREADS', () => {
         'tsx',
         '--input-type=module',
         '-e',
-        "const tf = await import('@tensorflow/tfjs'); const { initBackend } = await import('./lib/backend.ts');" +
+        "const tf = await import('@tensorflow/tfjs'); const { initBackend } = await import('./harness/backend.ts');" +
           ' await initBackend(); const a = tf.range(0, 64 * 48).reshape([64, 48]).div(1000);' +
           ' process.stdout.write(JSON.stringify(Array.from(tf.matMul(a, a, false, true).sum(1).dataSync())));',
       ],

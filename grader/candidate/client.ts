@@ -10,7 +10,7 @@ import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PROJECT_ROOT } from '../../harness/submission.js';
-import { killTree, processTree, residentMb } from '../../staff/batch/isolate.js';
+import { killTree, processTree, residentMb } from '../sandbox/process-tree.js';
 import {
   candidateLaunch,
   chooseSandbox,

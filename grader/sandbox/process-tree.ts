@@ -1,0 +1,69 @@
+/**
+ * The processes a child started, their memory and how to end them all, from /proc (Linux). The judge
+ * watches its candidate with these, and the batch grader its judges.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  pgid: number;
+}
+
+/** Every process from /proc (Linux); elsewhere none, and only the time limit and V8's heap limit apply. */
+function allProcesses(): ProcStat[] {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return [];
+  }
+  const stats: ProcStat[] = [];
+  for (const pid of pids) {
+    try {
+      const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so split after the last ')'
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.push({ pid: Number(pid), ppid: Number(fields[1]), pgid: Number(fields[2]) });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return stats;
+}
+
+/** The child, its descendants, and anything left in its process group. */
+export function processTree(root: number): number[] {
+  const stats = allProcesses();
+  const tree = new Set<number>([root]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const stat of stats) {
+      if (!tree.has(stat.pid) && (tree.has(stat.ppid) || stat.pgid === root)) {
+        tree.add(stat.pid);
+        grew = true;
+      }
+    }
+  }
+  return [...tree];
+}
+
+export function residentMb(pid: number): number {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export function killTree(root: number, tree: number[]): void {
+  for (const target of [-root, ...tree]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
