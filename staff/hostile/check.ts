@@ -133,7 +133,7 @@ export async function checkCorpus(options: CorpusOptions): Promise<CorpusCheck> 
         hostile,
         outcome,
         expectedScore: expected,
-        ok: scoreOk && outcome.status === hostile.expect.status,
+        ok: scoreOk && outcome.status === expectedStatus(hostile, options.path),
       };
     });
     return {
