@@ -2,7 +2,7 @@
  * The batch's plumbing end to end — discovery, zips, sandboxes, limits, statuses, writers, --resume —
  * against a copy of the project whose grader is a stub: it imports the submission's gmm.ts (so the
  * submission's code really runs in the child) and scores what its `points` export says. The real
- * grader on real submissions is staff/hostile/hostile.test.ts's job.
+ * grader on real submissions is staff/hostile/hostile.e2e.test.ts's job.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
