@@ -7,22 +7,42 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { runMain } from '../../harness/cli.js';
+import { InvalidArgumentError } from 'commander';
+import { command, positiveInteger, runCommand, userPath } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { DEFAULT_LIMITS, defaultJobs, runBatch, type BatchProgress } from './batch.js';
 import { describeSandbox, requireSandbox } from '../../grader/sandbox/sandbox.js';
 import { hashTree, treeDifferences } from './tree-hash.js';
 import { formatSummary, writeBatchResults } from './writers.js';
 
-const USAGE =
-  'usage: npm run grade:batch -- SUBMISSIONS_DIR --out RESULTS_DIR [--jobs N] [--timeout S] [--memory MB] [--resume] [--hidden DIR] [--no-sandbox]';
+interface Options {
+  out: string;
+  jobs: number;
+  timeout: number;
+  memory: number;
+  resume: boolean;
+  hidden?: string;
+  sandbox: boolean;
+}
 
-function positiveNumber(flag: string, value: string): number {
+function positiveNumber(value: string): number {
   const number = Number(value);
-  if (!(number > 0)) throw new Error(`--${flag} must be a positive number, got '${value}'`);
+  if (!(number > 0)) throw new InvalidArgumentError(`must be a positive number, got '${value}'`);
   return number;
 }
+
+const program = command('grade:batch', 'Grades a folder of submissions, each in its own sandbox.', [
+  'npm run grade:batch -- hand-ins/ --out results/',
+  'npm run grade:batch -- hand-ins/ --out results/ --hidden ../hidden-2027 --jobs 2 --resume',
+])
+  .argument('<submissions>', 'a folder of submission folders and ex5-<ID>.zip files')
+  .requiredOption('--out <dir>', 'where gradebook.csv, results.json and feedback/ go')
+  .option('--jobs <n>', 'submissions graded at once', positiveInteger, defaultJobs())
+  .option('--timeout <seconds>', 'time limit per submission', positiveNumber, DEFAULT_LIMITS.timeoutMs / 1000)
+  .option('--memory <MB>', 'memory limit per submission', positiveInteger, DEFAULT_LIMITS.memoryMb)
+  .option('--resume', 'keep the submissions already graded in --out', false)
+  .option('--hidden <dir>', 'the hidden fixtures (made with npm run fixtures -- --hidden DIR --seed N)')
+  .option('--no-sandbox', 'grade without a sandbox where none can start (the gradebook records it)');
 
 /** One line, rewritten in place on a terminal; one line per submission otherwise (CI logs). */
 function progressPrinter(): (progress: BatchProgress) => void {
@@ -44,50 +64,36 @@ function progressPrinter(): (progress: BatchProgress) => void {
   };
 }
 
-await runMain(async () => {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      jobs: { type: 'string', default: String(defaultJobs()) },
-      timeout: { type: 'string', default: String(DEFAULT_LIMITS.timeoutMs / 1000) },
-      memory: { type: 'string', default: String(DEFAULT_LIMITS.memoryMb) },
-      resume: { type: 'boolean', default: false },
-      hidden: { type: 'string' },
-      'no-sandbox': { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length !== 1 || values.out === undefined) throw new Error(USAGE);
-  const jobs = Math.floor(positiveNumber('jobs', values.jobs));
-  const limits = {
-    timeoutMs: positiveNumber('timeout', values.timeout) * 1000,
-    memoryMb: Math.floor(positiveNumber('memory', values.memory)),
-  };
+await runCommand<Options>(program, async (values, [submissionsArgument]) => {
+  const jobs = values.jobs;
+  const limits = { timeoutMs: values.timeout * 1000, memoryMb: values.memory };
+  const resultsDir = userPath(values.out);
+  const hiddenDir = values.hidden === undefined ? undefined : userPath(values.hidden);
 
   // before anything else: without a sandbox, and without the TA's say-so, nobody is graded
-  const sandbox = requireSandbox(values['no-sandbox']);
+  const sandbox = requireSandbox(!values.sandbox);
   process.stderr.write(`${describeSandbox(sandbox)}\n`);
   const reference = path.join(PROJECT_ROOT, 'reference');
   // the uid fallback cannot hide what everyone may read: the reference solution above all
   if (sandbox === 'uid' && existsSync(reference) && (statSync(reference).mode & 0o004) !== 0)
     process.stderr.write(`warning: ${reference} is readable by the submissions' uid; chmod o-rwx it\n`);
-  if (values.hidden === undefined) {
+  if (hiddenDir === undefined) {
     process.stderr.write('no --hidden DIR: the hidden tests run on the public fixtures\n');
   }
   const before = await hashTree(PROJECT_ROOT);
   const result = await runBatch({
-    submissionsDir: positionals[0],
-    resultsDir: values.out,
+    submissionsDir: userPath(submissionsArgument),
+    resultsDir,
     jobs,
     limits,
     resume: values.resume,
-    hiddenFixturesDir: values.hidden,
+    hiddenFixturesDir: hiddenDir,
     sandbox,
     onProgress: progressPrinter(),
   });
-  await writeBatchResults(values.out, result.outcomes);
+  await writeBatchResults(resultsDir, result.outcomes);
   process.stdout.write(`${formatSummary(result.outcomes, result)}\n`);
-  process.stdout.write(`results: ${values.out}/gradebook.csv, results.json, feedback/\n`);
+  process.stdout.write(`results: ${resultsDir}/gradebook.csv, results.json, feedback/\n`);
 
   const changed = treeDifferences(before, await hashTree(PROJECT_ROOT));
   if (changed.length > 0) {

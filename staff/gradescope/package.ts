@@ -1,29 +1,43 @@
 /**
- * npm run package:gradescope -- [--out autograder.zip] [--hidden DIR]
- * Builds the zip to upload as a Gradescope programming assignment's autograder. --hidden adds a TA's
- * hidden fixtures (`npm run fixtures -- --hidden DIR --seed N`); without it the hidden tests read the
- * public fixtures.
+ * npm run package:gradescope -- [--out FILE] [--hidden DIR]
+ * Builds the zip to upload as a Gradescope programming assignment's autograder (default
+ * out/autograder.zip). --hidden adds a TA's hidden fixtures (`npm run fixtures -- --hidden DIR --seed N`);
+ * without it the hidden tests read the public fixtures.
  */
-import { parseArgs } from 'node:util';
-import { runMain } from '../../harness/cli.js';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { command, runCommand, userPath } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { buildAutograderZip } from './bundle.js';
 
-await runMain(async () => {
-  const { values } = parseArgs({
-    options: {
-      out: { type: 'string', default: 'autograder.zip' },
-      hidden: { type: 'string' },
-    },
-  });
+interface Options {
+  out?: string;
+  hidden?: string;
+}
+
+const program = command(
+  'package:gradescope',
+  "Builds Gradescope's autograder.zip: the judge and the fixtures.",
+  [
+    'npm run package:gradescope',
+    'npm run package:gradescope -- --hidden ../hidden-2027 --out ../autograder-2027.zip',
+  ],
+)
+  .option('--out <file>', 'the zip to write (default: out/autograder.zip, which git ignores)')
+  .option('--hidden <dir>', 'the hidden fixtures to include');
+
+await runCommand<Options>(program, async (values) => {
+  const out =
+    values.out === undefined ? path.join(PROJECT_ROOT, 'out', 'autograder.zip') : userPath(values.out);
+  await mkdir(path.dirname(out), { recursive: true });
   const names = await buildAutograderZip({
     projectRoot: PROJECT_ROOT,
-    out: values.out,
-    hiddenFixturesDir: values.hidden,
+    out,
+    hiddenFixturesDir: values.hidden && userPath(values.hidden),
   });
   const hidden = names.filter((name) => name.startsWith('hidden-fixtures/')).length;
   process.stdout.write(
-    `wrote ${values.out}: ${names.length} files` +
+    `wrote ${out}: ${names.length} files` +
       (hidden > 0 ? `, ${hidden} hidden fixture files` : ', no hidden fixtures (--hidden DIR adds them)') +
       '\nupload it as the autograder of a Gradescope programming assignment (Ubuntu image)\n',
   );

@@ -138,7 +138,7 @@ describe('the handout', () => {
       '1234567',
     ]);
     expect(pack.status).toBe(0);
-    expect(existsSync(path.join(out, 'ex5-1234567.zip'))).toBe(true);
+    expect(existsSync(path.join(out, 'out', 'ex5-1234567.zip'))).toBe(true); // out/: git-ignored
 
     const experiments = npm(out, ['run', 'experiments', '--', 'mixture', '--epochs', '1', '--quiet']);
     expect(experiments.status).toBe(0);

@@ -15,9 +15,8 @@ import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
-import { runMain } from '../../harness/cli.js';
+import { command, positiveInteger, runCommand, UsageError, userPath } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { gradeSubmission } from '../../grader/grade.js';
 import { runBatch } from '../batch/batch.js';
@@ -390,26 +389,40 @@ export function formatCorpusTable(check: CorpusCheck): string {
   return lines.join('\n');
 }
 
+interface Options {
+  only?: string;
+  paths: string;
+  jobs: number;
+  timeout: number;
+  memory: number;
+  hidden?: string;
+  out?: string;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runMain(async () => {
-    const { values } = parseArgs({
-      options: {
-        only: { type: 'string' },
-        paths: { type: 'string', default: HOSTILE_PATHS.join(',') },
-        jobs: { type: 'string', default: '2' },
-        timeout: { type: 'string', default: '120' },
-        memory: { type: 'string', default: '3072' },
-        hidden: { type: 'string' },
-        out: { type: 'string' },
-      },
-    });
+  const program = command(
+    'grade:hostile',
+    'Grades the hostile corpus in every grading path and checks each verdict.',
+    [
+      'npm run grade:hostile -- --hidden ../hidden-2027',
+      'npm run grade:hostile -- --only daemon,vandal --paths grade',
+    ],
+  )
+    .option('--only <ids>', 'comma-separated case ids')
+    .option('--paths <paths>', `comma-separated: ${HOSTILE_PATHS.join(', ')}`, HOSTILE_PATHS.join(','))
+    .option('--jobs <n>', 'submissions graded at once', positiveInteger, 2)
+    .option('--timeout <seconds>', 'time limit per submission', positiveInteger, 120)
+    .option('--memory <MB>', 'memory limit per submission', positiveInteger, 3072)
+    .option('--hidden <dir>', 'hidden fixtures, whose values must appear in no output')
+    .option('--out <dir>', "keep each path's batch results here");
+  await runCommand<Options>(program, async (values) => {
     const only = values.only?.split(',');
     const unknown = only?.filter((id) => !HOSTILE_CASES.some((hostile) => hostile.id === id)) ?? [];
-    if (unknown.length > 0) throw new Error(`--only: no case ${unknown.join(', ')}`);
+    if (unknown.length > 0) throw new UsageError(`--only: no case ${unknown.join(', ')}`);
     const paths = values.paths.split(',') as HostilePath[];
     const unknownPaths = paths.filter((name) => !HOSTILE_PATHS.includes(name));
     if (unknownPaths.length > 0)
-      throw new Error(`--paths: no path ${unknownPaths.join(', ')} (use ${HOSTILE_PATHS.join(', ')})`);
+      throw new UsageError(`--paths: no path ${unknownPaths.join(', ')} (use ${HOSTILE_PATHS.join(', ')})`);
     // an endless loop should cost a case seconds, not the minute a slow student gets
     process.env.EX5_CALL_TIMEOUT_S ??= '20';
     let ok = true;
@@ -417,10 +430,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       const check = await checkCorpus({
         path: grading,
         cases: only ? HOSTILE_CASES.filter((hostile) => only.includes(hostile.id)) : undefined,
-        jobs: Number(values.jobs),
-        limits: { timeoutMs: Number(values.timeout) * 1000, memoryMb: Number(values.memory) },
-        hiddenFixturesDir: values.hidden,
-        resultsDir: values.out && path.join(values.out, grading),
+        jobs: values.jobs,
+        limits: { timeoutMs: values.timeout * 1000, memoryMb: values.memory },
+        hiddenFixturesDir: values.hidden && userPath(values.hidden),
+        resultsDir: values.out && path.join(userPath(values.out), grading),
       });
       process.stdout.write(`${formatCorpusTable(check)}\n\n`);
       ok &&= passed(check);

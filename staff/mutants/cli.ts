@@ -6,10 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { positiveIntegerFlag, runMain } from '../../harness/cli.js';
+import { command, positiveInteger, runCommand } from '../../harness/cli.js';
 import { gradeSubmission } from '../../grader/grade.js';
 import type { GradeReport } from '../../grader/results.js';
 import { loadMutants, mutate, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
@@ -45,11 +44,21 @@ async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R
   return results;
 }
 
-await runMain(async () => {
-  const { values } = parseArgs({
-    options: { jobs: { type: 'string', default: '2' }, only: { type: 'string' } },
-  });
-  const jobs = positiveIntegerFlag(values.jobs, '--jobs');
+interface Options {
+  jobs: number;
+  only?: string;
+}
+
+const program = command(
+  'grade:mutants',
+  'Grades the reference and every mutant; each mutant must lose points in its group.',
+  ['npm run grade:mutants', 'npm run grade:mutants -- --only umm --jobs 1'],
+)
+  .option('--jobs <n>', 'mutants graded at once', positiveInteger, 2)
+  .option('--only <text>', 'only the mutants whose name contains this');
+
+await runCommand<Options>(program, async (values) => {
+  const jobs = values.jobs;
   const mutants = loadMutants().filter((m) => values.only === undefined || m.name.includes(values.only));
   // every mutant must still apply before anything is graded: a stale one is an error, not a survivor
   for (const mutant of mutants) mutate(mutant, readFileSync(path.join(REFERENCE_DIR, mutant.file), 'utf8'));
