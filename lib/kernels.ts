@@ -29,6 +29,7 @@ export const FUSED_PATHS = [
   'kernelGradient',
   'mixtureForward',
   'mixtureGradient',
+  'sigmoidExp',
 ] as const;
 export type FusedPath = (typeof FUSED_PATHS)[number];
 
