@@ -103,7 +103,11 @@ export async function benchGpt(args: string[]): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (values.profile) {
-      const ourProfile = profileSteps(step, 20, values['profile-shapes'] ? ['BatchMatMul', '_FusedMatMul', 'Transpose'] : []);
+      const ourProfile = profileSteps(
+        step,
+        20,
+        values['profile-shapes'] ? ['BatchMatMul', '_FusedMatMul', 'Transpose'] : [],
+      );
       const profileLines = [
         '',
         `Where a step's time goes (per step; ours: ${ourProfile.kernels} kernels, ` +
