@@ -5,7 +5,8 @@
  * But JavaScript loops are scalar and wasm's own kernels are SIMD: a fused kernel pays off only where
  * it replaces a slow path (a product with a one-hot matrix, reductions that wasm transposes first, a
  * chain of small products and slices), not for elementwise chains, which wasm runs in ~1 ns per element
- * (measured: a JavaScript LayerNorm and GELU made the GPT step 2% slower, not faster). No transcendental
+ * (measured: a JavaScript LayerNorm and GELU made the GPT step 2% slower, not faster, and JavaScript
+ * batched products for attention 13% slower). No transcendental
  * functions here: V8's Math.exp is several times slower than wasm's Exp kernel.
  *
  * The callers (lib/gpt/ops.ts, lib/mixture.ts) use these only on the wasm backend (`fusedKernels()`); on
@@ -22,7 +23,14 @@ interface WasmBackend {
 }
 
 /** The fused paths of the callers, by name. */
-export const FUSED_PATHS = ['embedding', 'mixtureForward', 'mixtureGradient'] as const;
+export const FUSED_PATHS = [
+  'embedding',
+  'columnSums',
+  'kernelGradient',
+  'mixtureForward',
+  'mixtureGradient',
+  'sigmoidExp',
+] as const;
 export type FusedPath = (typeof FUSED_PATHS)[number];
 
 let enabled = new Set<FusedPath>(process.env.EX5_FUSED_KERNELS === '0' ? [] : FUSED_PATHS);
@@ -82,6 +90,17 @@ export function runFused(name: string, inputs: tf.Tensor[], attrs: Record<string
 }
 
 const last = (shape: number[]) => shape[shape.length - 1];
+
+/** Sums over rows: values (..., C) → [C]; wasm's Sum over axis 0 transposes first (measured 2× slower). */
+register(
+  'Ex5ColumnSums',
+  ([values]) => [[last(values.shape)]],
+  ([values], [sums], [shape]) => {
+    const C = last(shape);
+    sums.fill(0);
+    for (let o = 0; o < values.length; o += C) for (let c = 0; c < C; c++) sums[c] += values[o + c];
+  },
+);
 
 /**
  * The embedding's gradient: rows dy [N, C] added into a [V, C] table at rows ids [N] (int32), attr V.

@@ -165,7 +165,7 @@ export function logSumExp(x: tf.Tensor, offsets?: tf.Tensor): tf.Tensor1D {
       const [values, b, save] = args as [tf.Tensor2D, tf.Tensor1D, tf.GradSaveFunc];
       const shifted = offsets ? values.add(b) : values; // [n, K]
       const max = shifted.max(1, true); // [n, 1]
-      const exponentials = shifted.sub(max).exp(); // [n, K]
+      const exponentials = expOfNonPositive(shifted.sub(max)); // [n, K]
       const sums = exponentials.sum(1, true); // [n, 1]
       save([exponentials, sums]);
       return {
@@ -181,6 +181,17 @@ export function logSumExp(x: tf.Tensor, offsets?: tf.Tensor): tf.Tensor1D {
     });
     return withGradient(x, offsets ?? tf.zeros([K])) as tf.Tensor1D;
   });
+}
+
+/**
+ * exp(y) for y ≤ 0 (−∞ included). On wasm as σ(y) / (1 − σ(y)): wasm's Exp kernel is scalar and its
+ * Sigmoid vectorised (XNNPACK), 5.9 ms against 1.4 ms for a million values, within 4e-7 relative
+ * (1 − σ(y) ≥ ½ here, so the division loses nothing). Elsewhere plain exp.
+ */
+function expOfNonPositive(y: tf.Tensor): tf.Tensor {
+  if (!fusedKernels('sigmoidExp')) return y.exp();
+  const s = tf.sigmoid(y);
+  return s.div(tf.sub(1, s));
 }
 
 /**

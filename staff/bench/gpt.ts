@@ -6,7 +6,7 @@
  * our kernels (tf.profile) beside PyTorch's operators (torch.profiler). Figures only; nothing passes or
  * fails on time.
  *
- *   npm run bench -- gpt [--pairs 5] [--steps 30] [--warmup 5] [--batch 64] [--profile] [--no-pytorch]
+ *   npm run bench -- gpt [--pairs 5] [--steps 30] [--warmup 5] [--batch 64] [--profile [--profile-shapes]] [--no-pytorch]
  */
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -33,6 +33,7 @@ export async function benchGpt(args: string[]): Promise<void> {
       warmup: { type: 'string', default: '5' },
       batch: { type: 'string', default: String(EXERCISE_TRAINING.batchSize) },
       profile: { type: 'boolean', default: false },
+      'profile-shapes': { type: 'boolean', default: false },
       'no-pytorch': { type: 'boolean', default: false },
     },
   });
@@ -102,7 +103,11 @@ export async function benchGpt(args: string[]): Promise<void> {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
     if (values.profile) {
-      const ourProfile = profileSteps(step, 20);
+      const ourProfile = profileSteps(
+        step,
+        20,
+        values['profile-shapes'] ? ['BatchMatMul', '_FusedMatMul', 'Transpose'] : [],
+      );
       const profileLines = [
         '',
         `Where a step's time goes (per step; ours: ${ourProfile.kernels} kernels, ` +
@@ -131,8 +136,8 @@ export async function benchGpt(args: string[]): Promise<void> {
 
 function formatProfile(title: string, rows: ProfileRow[], wallMs: number): string[] {
   const total = rows.reduce((sum, row) => sum + row.ms, 0);
-  const shown = rows.slice(0, 18);
-  const rest = rows.slice(18);
+  const shown = rows.slice(0, 24);
+  const rest = rows.slice(24);
   const line = (name: string, count: number | string, ms: number) =>
     `    ${name.padEnd(34)} ${String(count).padStart(6)} ${ms.toFixed(2).padStart(8)} ms ` +
     `${((100 * ms) / wallMs).toFixed(0).padStart(3)}%`;
