@@ -65,7 +65,7 @@ export function formatReportTable(report: GradeReport, options: TableOptions = {
     `submission: ${report.submission}`,
     table.toString(),
     ...report.notes.map((note) => wrap(`note: ${note}`, width, '      ')),
-    ...(report.timing ? [wrap(formatTiming(report.timing), width, '      ')] : []),
+    ...(report.timing ? [formatTiming(report.timing)] : []),
   ];
   if (!options.verbose && report.tests.some((t) => t.passed))
     lines.push(chalk.dim('(passed tests are left out; --verbose lists every test)'));
@@ -109,8 +109,9 @@ function trimEnds(text: string): string {
 
 export function formatTiming(timing: GradeTiming): string {
   return (
-    `time: ${timing.totalS} s = judge ${timing.judgeS} s + candidate start ${timing.candidateStartS} s ` +
-    `(${plural(timing.starts, 'start')}) + calls ${timing.callsS} s (${plural(timing.calls, 'call')})`
+    `time: ${timing.totalS} s = judge ${timing.judgeS} s + candidate start ${timing.candidateStartS} s` +
+    // a restart (after a crash) is worth a look; one start is the rule
+    `${timing.starts > 1 ? ` (${timing.starts} starts)` : ''} + ${plural(timing.calls, 'call')} ${timing.callsS} s`
   );
 }
 

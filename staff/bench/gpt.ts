@@ -8,7 +8,6 @@
  *
  *   npm run bench -- gpt [--pairs 5] [--steps 30] [--warmup 5] [--batch 64] [--profile [--profile-shapes]] [--no-pytorch]
  */
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import * as training from '../../reference/training.js';
 import { CausalSelfAttention } from '../../reference/attention.js';
@@ -18,29 +17,24 @@ import { Adam } from '../../harness/training/adam.js';
 import { GPT } from '../../lib/gpt/model.js';
 import { Rng } from '../../lib/random.js';
 import { EXERCISE_TRAINING, trainingStep } from '../../harness/training/gpt.js';
-import { positiveIntegerFlag } from '../../harness/cli.js';
 import { alternate, median, startBaseline, summary, type Figure } from './side-by-side.js';
 import { profileSteps, type ProfileRow } from './profile.js';
 
 const VOCABULARY_SIZE = 65;
 
-export async function benchGpt(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      pairs: { type: 'string', default: '5' },
-      steps: { type: 'string', default: '30' },
-      warmup: { type: 'string', default: '5' },
-      batch: { type: 'string', default: String(EXERCISE_TRAINING.batchSize) },
-      profile: { type: 'boolean', default: false },
-      'profile-shapes': { type: 'boolean', default: false },
-      'no-pytorch': { type: 'boolean', default: false },
-    },
-  });
-  const pairs = positiveIntegerFlag(values.pairs, '--pairs');
-  const steps = positiveIntegerFlag(values.steps, '--steps');
-  const warmup = positiveIntegerFlag(values.warmup, '--warmup');
-  const batch = positiveIntegerFlag(values.batch, '--batch');
+export interface GptBenchOptions {
+  pairs: number;
+  steps: number;
+  warmup: number;
+  batch: number;
+  profile: boolean;
+  profileShapes: boolean;
+  /** False with --no-pytorch. */
+  pytorch: boolean;
+}
+
+export async function benchGpt(values: GptBenchOptions): Promise<void> {
+  const { pairs, steps, warmup, batch } = values;
   const config: GPTConfig = { ...EXERCISE_GPT_CONFIG, vocabSize: VOCABULARY_SIZE };
   const T = config.blockSize;
   const rng = new Rng(1);
@@ -59,7 +53,7 @@ export async function benchGpt(args: string[]): Promise<void> {
   const { baseline, missing } = await startBaseline(
     'gpt.py',
     ['--steps', String(steps), '--warmup', String(warmup), '--batch', String(batch)],
-    !values['no-pytorch'],
+    values.pytorch,
   );
   const ours = async (): Promise<Figure> => {
     const times: number[] = [];
@@ -106,7 +100,7 @@ export async function benchGpt(args: string[]): Promise<void> {
       const ourProfile = profileSteps(
         step,
         20,
-        values['profile-shapes'] ? ['BatchMatMul', '_FusedMatMul', 'Transpose'] : [],
+        values.profileShapes ? ['BatchMatMul', '_FusedMatMul', 'Transpose'] : [],
       );
       const profileLines = [
         '',

@@ -9,8 +9,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { positiveIntegerFlag } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { median } from './side-by-side.js';
 
@@ -55,15 +53,13 @@ function timed(args: string[]): Run {
   };
 }
 
-export async function benchGrade(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      runs: { type: 'string', default: '3' },
-      submission: { type: 'string', default: 'reference' },
-    },
-  });
-  const runs = positiveIntegerFlag(values.runs, '--runs');
+export interface GradeBenchOptions {
+  runs: number;
+  submission: string;
+}
+
+export async function benchGrade(values: GradeBenchOptions): Promise<void> {
+  const { runs } = values;
   const gradeArgs = ['grader/cli.ts', '--submission', values.submission];
   const startupArgs = [
     '--input-type=module',

@@ -7,7 +7,6 @@
  *
  *   npm run bench -- mixture [--pairs 3] [--epochs 50] [--ks 1,5,10,33] [--model gmm|umm] [--no-pytorch]
  */
-import { parseArgs } from 'node:util';
 import { currentBackend } from '../../harness/backend.js';
 import { loadEurope } from '../../harness/data/europe.js';
 import type { MixtureModel } from '../../lib/contract.js';
@@ -15,25 +14,19 @@ import { DEFAULT_SEED, Rng } from '../../lib/random.js';
 import { MIXTURE_TRAINING, trainMixture } from '../../harness/training/mixture.js';
 import { GMM } from '../../reference/gmm.js';
 import { UMM } from '../../reference/umm.js';
-import { positiveIntegerFlag } from '../../harness/cli.js';
 import { alternate, median, startBaseline, summary, type Figure } from './side-by-side.js';
 
-export async function benchMixture(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      pairs: { type: 'string', default: '3' },
-      epochs: { type: 'string', default: String(MIXTURE_TRAINING.epochs) },
-      ks: { type: 'string', default: '1,5,10,33' },
-      model: { type: 'string', default: 'gmm' },
-      'no-pytorch': { type: 'boolean', default: false },
-    },
-  });
-  const pairs = positiveIntegerFlag(values.pairs, '--pairs');
-  const epochs = positiveIntegerFlag(values.epochs, '--epochs');
-  const ks = values.ks.split(',').map((k) => positiveIntegerFlag(k.trim(), '--ks'));
-  if (values.model !== 'gmm' && values.model !== 'umm')
-    throw new Error(`bench mixture: --model must be gmm or umm, got '${values.model}'`);
+export interface MixtureBenchOptions {
+  pairs: number;
+  epochs: number;
+  ks: number[];
+  model: 'gmm' | 'umm';
+  /** False with --no-pytorch. */
+  pytorch: boolean;
+}
+
+export async function benchMixture(values: MixtureBenchOptions): Promise<void> {
+  const { pairs, epochs, ks } = values;
   const kind = values.model;
   const data = loadEurope();
   const perK = new Map<number, number[]>(ks.map((K) => [K, []]));
@@ -62,7 +55,7 @@ export async function benchMixture(args: string[]): Promise<void> {
   const { baseline, missing } = await startBaseline(
     'mixture.py',
     ['--ks', ks.join(','), '--epochs', String(epochs)],
-    !values['no-pytorch'] && kind === 'gmm',
+    values.pytorch && kind === 'gmm',
   );
   const theirs = baseline
     ? async (): Promise<Figure> => {
