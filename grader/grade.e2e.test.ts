@@ -1,5 +1,5 @@
 // End-to-end: grading runs Jest in a child process, so each test here takes several seconds.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../harness/submission.js';
@@ -32,6 +32,18 @@ describe('gradeSubmission', () => {
     const table = formatReportTable(report);
     expect(table).toContain('0/100');
     expect(table).not.toMatch(/\n\s+at [^\n]*:\d+:\d+/); // no stack traces
+  });
+
+  test('a method filled in on its own moves its own tests: the skeleton builds its objects', async () => {
+    // GMM.loss from the reference, everything else blank
+    const partial = path.join(scratch, 'only-gmm-loss');
+    cpSync(path.join(PROJECT_ROOT, 'skeleton'), partial, { recursive: true });
+    const reference = readFileSync(path.join(PROJECT_ROOT, 'reference', 'gmm.ts'), 'utf8');
+    const loss = /\n {2}loss\(logLikelihood: tf\.Tensor1D\): tf\.Scalar \{\n[\s\S]*?\n {2}\}\n/;
+    const skeleton = readFileSync(path.join(partial, 'gmm.ts'), 'utf8');
+    writeFileSync(path.join(partial, 'gmm.ts'), skeleton.replace(loss, reference.match(loss)![0]));
+    const report = await gradeSubmission(partial);
+    expect(report.tests.filter((t) => t.passed).map((t) => t.id)).toEqual(['gmm.loss']);
   });
 
   test('a hidden fixture set missing a file stops grading before it starts, naming the file', async () => {

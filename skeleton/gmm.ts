@@ -21,11 +21,19 @@ export class GMM implements contract.GMM {
   readonly logVariances: tf.Variable; // [K, 2]
 
   /**
-   * One tf.variable per parameter table: logits [K], means [K, 2], logVariances [K, 2].
+   * Given: one tf.variable per parameter table, logits [K], means [K, 2], logVariances [K, 2], so that each
+   * method below can be filled in and graded on its own.
    * checkMixtureParameters('GMM', logits, { means, logVariances }) checks the numbers and returns K.
    */
   constructor(parameters: GMMParameters) {
-    throw new Error('new GMM: not implemented: check the parameters, set K and make the three variables');
+    const { logits, means, logVariances } = parameters;
+    this.K = checkMixtureParameters('GMM', logits, { means, logVariances });
+    // in a tidy, so that the tensors the variables are made from are freed
+    [this.logits, this.means, this.logVariances] = tf.tidy(() => [
+      tf.variable(tf.tensor1d(logits)),
+      tf.variable(tf.tensor2d(means, [this.K, 2])),
+      tf.variable(tf.tensor2d(logVariances, [this.K, 2])),
+    ]);
   }
 
   /** The exercise's initialisation: logits ~ N(0,1) [K], means ~ N(0,1) [K, 2], logVariances = 0. */

@@ -20,11 +20,19 @@ export class UMM implements contract.UMM {
   readonly logSizes: tf.Variable; // [K, 2]
 
   /**
-   * One tf.variable per parameter table: logits [K], centers [K, 2], logSizes [K, 2].
+   * Given: one tf.variable per parameter table, logits [K], centers [K, 2], logSizes [K, 2], so that each
+   * method below can be filled in and graded on its own.
    * checkMixtureParameters('UMM', logits, { centers, logSizes }) checks the numbers and returns K.
    */
   constructor(parameters: UMMParameters) {
-    throw new Error('new UMM: not implemented: check the parameters, set K and make the three variables');
+    const { logits, centers, logSizes } = parameters;
+    this.K = checkMixtureParameters('UMM', logits, { centers, logSizes });
+    // in a tidy, so that the tensors the variables are made from are freed
+    [this.logits, this.centers, this.logSizes] = tf.tidy(() => [
+      tf.variable(tf.tensor1d(logits)),
+      tf.variable(tf.tensor2d(centers, [this.K, 2])),
+      tf.variable(tf.tensor2d(logSizes, [this.K, 2])),
+    ]);
   }
 
   /** The exercise's initialisation: logits ~ N(0,1), centers ~ N(0,1), logSizes = log(1 + 0.2·U[0,1)). */
