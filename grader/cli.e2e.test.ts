@@ -39,4 +39,17 @@ describe('npm run grade', () => {
       grade(['--submission', '.', '--no-color'], { typedIn, env: { FORCE_COLOR: '1' } }).stdout,
     ).not.toMatch(ANSI);
   });
+
+  test('--only grades just the parts named, and says so', () => {
+    const run = grade(['--submission', 'reference', '--only', 'gmm', '--verbose']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/GMM 10 of 10 tests passed +22\/22/);
+    expect(run.stdout).not.toMatch(/UMM|attention|generation/);
+    expect(run.stdout).toMatch(/total +22\/22/);
+    expect(run.stdout).toContain('Only gmm graded (--only): 22 of the 100 points.');
+    expect(run.stdout).toMatch(/; backend (wasm|cpu)\n/); // what the submission ran on
+    const wrong = grade(['--only', 'gmm,mlp']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain("the parts are gmm, umm, attention, step, generation; got 'mlp'");
+  });
 });

@@ -6,21 +6,49 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { command, runCommand, userPath } from '../harness/cli.js';
 import { PROJECT_ROOT } from '../harness/submission.js';
 import { formatReportTable } from './format/table.js';
 import { toGradescopeResults } from './format/gradescope.js';
-import { DEFAULT_TIMEOUT_MS, gradeSubmission } from './grade.js';
+import { DEFAULT_TIMEOUT_MS, gradeSubmission, PARTS, type Part } from './grade.js';
 
 interface Options {
   submission?: string;
+  only?: Part[];
   verbose: boolean;
   json?: string;
   fixtures?: string;
   hiddenFixtures?: string;
   timeout: number;
   expectFull: boolean;
+}
+
+function parts(value: string): Part[] {
+  return value
+    .split(',')
+    .filter(Boolean)
+    .map((part) => {
+      if (!(PARTS as readonly string[]).includes(part))
+        throw new InvalidArgumentError(`the parts are ${PARTS.join(', ')}; got '${part}'`);
+      return part as Part;
+    });
+}
+
+/** On a terminal, a line that shows the grade is alive; it is cleared when the table comes. */
+function spinner(what: string): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  const frames = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+  const started = Date.now();
+  let frame = 0;
+  const timer = setInterval(() => {
+    const seconds = Math.floor((Date.now() - started) / 1000);
+    process.stderr.write(`\r${frames[frame++ % frames.length]} grading ${what}… ${seconds} s`);
+  }, 100);
+  return () => {
+    clearInterval(timer);
+    process.stderr.write('\r\u001b[K');
+  };
 }
 
 function seconds(value: string): number {
@@ -32,10 +60,17 @@ function seconds(value: string): number {
 const program = command('grade', 'Grades a submission and prints its score table.', [
   'npm run grade',
   'npm run grade -- --verbose',
+  'npm run grade -- --only gmm,umm',
   'npm run grade -- --submission ../my-ex5 --json results.json',
 ])
   .option('--submission <dir>', 'the folder with the five submission files (default: skeleton/)')
   .option('--verbose', 'list every test, not only the failed ones', false)
+  .addOption(
+    new Option(
+      '--only <parts...>',
+      `grade only these parts (${PARTS.join(', ')}): faster, only their suites run`,
+    ).argParser((value: string, previous: Part[] | undefined) => [...(previous ?? []), ...parts(value)]),
+  )
   .option('--json <file>', "also write Gradescope's results.json")
   .option('--fixtures <dir>', 'expected values (default: fixtures/)')
   .option('--hidden-fixtures <dir>', "a TA's hidden set (default: the public fixtures stand in)")
@@ -44,11 +79,13 @@ const program = command('grade', 'Grades a submission and prints its score table
 
 await runCommand<Options>(program, async (options) => {
   const submission = options.submission ? userPath(options.submission) : path.join(PROJECT_ROOT, 'skeleton');
+  const stop = spinner(options.submission ?? 'skeleton');
   const report = await gradeSubmission(submission, {
     fixturesDir: options.fixtures && userPath(options.fixtures),
     hiddenFixturesDir: options.hiddenFixtures && userPath(options.hiddenFixtures),
     timeoutMs: options.timeout * 1000,
-  });
+    only: options.only,
+  }).finally(stop);
   const table = formatReportTable(
     { ...report, submission: options.submission ?? 'skeleton' },
     { verbose: options.verbose, width: process.stdout.columns },

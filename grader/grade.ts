@@ -38,7 +38,13 @@ export interface GradeOptions {
   candidateMemoryMb?: number;
   /** The uid mode's dedicated uid (default: one per process). */
   candidateUid?: number;
+  /** Grade only these parts (default: all); the report then holds only their tests. */
+  only?: readonly Part[];
 }
+
+/** The parts of a submission as the grader splits them: one suite file and one rubric prefix each. */
+export const PARTS = ['gmm', 'umm', 'attention', 'step', 'generation'] as const;
+export type Part = (typeof PARTS)[number];
 
 export const DEFAULT_FIXTURES_DIR = path.join(PROJECT_ROOT, 'fixtures');
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -49,7 +55,9 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   const started = performance.now();
   const sandbox = options.sandbox ?? chooseSandbox();
   if (sandbox === 'uid') checkUidModeCanRun(PROJECT_ROOT);
-  const rubric = loadRubric();
+  const only = options.only;
+  const fullRubric = loadRubric();
+  const rubric = fullRubric.filter((entry) => !only || only.includes(entry.id.split('.')[0] as Part));
   const fixturesDir = path.resolve(options.fixturesDir ?? DEFAULT_FIXTURES_DIR);
   const hiddenFixturesDir = options.hiddenFixturesDir && path.resolve(options.hiddenFixturesDir);
   checkFixtureSet(fixturesDir);
@@ -74,8 +82,15 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
       timingsFile,
       candidateMemoryMb: options.candidateMemoryMb ?? DEFAULT_CANDIDATE_MEMORY_MB,
       candidateUid: sandbox === 'uid' ? (options.candidateUid ?? sandboxUid()) : undefined,
+      suites: only?.map((part) => `${part}.grade.ts`),
     });
     const notes = importCheckNotes(violations);
+    if (only) {
+      const points = (entries: typeof rubric) => entries.reduce((sum, entry) => sum + entry.points, 0);
+      notes.push(
+        `Only ${only.join(', ')} graded (--only): ${points(rubric)} of the ${points(fullRubric)} points.`,
+      );
+    }
     if (!hiddenFixturesDir) notes.push(PUBLIC_HIDDEN_NOTE);
     notes.push(`Sandbox: ${describeSandbox(sandbox)}.`);
     const report = scoreRun(dir, rubric, run, notes);
@@ -111,5 +126,6 @@ function timing(timingsFile: string, totalMs: number): GradeTiming {
     callsS: seconds(sum.callMs),
     starts: sum.starts,
     calls: sum.calls,
+    ...(sum.backend && { backend: sum.backend }),
   };
 }

@@ -42,4 +42,6 @@ export interface GradeTiming {
   callsS: number;
   starts: number;
   calls: number;
+  /** The tensor backend the submission ran on (as its candidate reported it). */
+  backend?: string;
 }

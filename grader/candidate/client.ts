@@ -66,7 +66,12 @@ export interface Timings {
   startMs: number;
   calls: number;
   callMs: number;
+  /** The tensor backend the candidate said it runs. */
+  backend?: string;
 }
+
+/** The candidate's first line, naming its tensor backend (for the footer only: the candidate may lie). */
+const READY_LINE = new RegExp(`^\\{"ready":"${READY}","backend":"(wasm|cpu|tensorflow)"\\}$`);
 
 type Outcome = { reply: { ok: true; value: unknown } | { ok: false; error: string } } | { ended: string };
 
@@ -146,8 +151,9 @@ class Running {
   }
 
   private deliver(line: string): void {
-    if (line === JSON.stringify({ ready: READY })) {
-      this.waiters.get(READY)?.({ reply: { ok: true, value: READY } });
+    const ready = READY_LINE.exec(line);
+    if (ready) {
+      this.waiters.get(READY)?.({ reply: { ok: true, value: ready[1] } });
       return;
     }
     let reply;
@@ -253,6 +259,7 @@ export class Candidate {
     const outcome = await running.wait(READY, this.options.callTimeoutMs);
     state.timings.startMs += performance.now() - begun;
     if ('ended' in outcome) throw new CandidateFailure(this.lost(state, outcome.ended));
+    if (outcome.reply.ok) state.timings.backend = String(outcome.reply.value);
     return running;
   }
 

@@ -13,7 +13,7 @@ import { READY, type Reply, type Request } from './protocol.js';
 
 const REPLIES_FD = 3;
 
-function send(reply: Reply | { ready: typeof READY }): void {
+function send(reply: Reply | { ready: typeof READY; backend: string }): void {
   const line = `${JSON.stringify(reply)}\n`;
   // writeSync on a pipe may write part of a long line: keep writing until all of it is out
   const bytes = Buffer.from(line);
@@ -27,7 +27,7 @@ function errorLine(error: unknown): string {
 }
 
 await initBackend();
-send({ ready: READY });
+send({ ready: READY, backend: tf.getBackend() });
 
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   let request: Request;

@@ -111,7 +111,8 @@ export function formatTiming(timing: GradeTiming): string {
   return (
     `time: ${timing.totalS} s = judge ${timing.judgeS} s + candidate start ${timing.candidateStartS} s` +
     // a restart (after a crash) is worth a look; one start is the rule
-    `${timing.starts > 1 ? ` (${timing.starts} starts)` : ''} + ${plural(timing.calls, 'call')} ${timing.callsS} s`
+    `${timing.starts > 1 ? ` (${timing.starts} starts)` : ''} + ${plural(timing.calls, 'call')} ${timing.callsS} s` +
+    (timing.backend ? `; backend ${timing.backend}` : '')
   );
 }
 

@@ -43,6 +43,8 @@ export interface RunOptions {
   /** The candidate's memory limit; its uid in the uid mode. */
   candidateMemoryMb: number;
   candidateUid?: number;
+  /** Only these suite files (e.g. `gmm.grade.ts`); default: every suite. */
+  suites?: string[];
 }
 
 export class GradingRunError extends Error {
@@ -61,26 +63,29 @@ const MIN_SUITE_TIMEOUT_MS = 30_000;
  * so each suite that did not finish gets a run of its own, with its share of the limit.
  */
 export async function runGraderSuites(options: RunOptions): Promise<RawRun> {
-  const first = await runJest(options, undefined, options.timeoutMs);
+  const suiteFiles = readdirSync(SUITES_DIR).filter(
+    (file) => file.endsWith('.grade.ts') && (options.suites === undefined || options.suites.includes(file)),
+  );
+  const selected = options.suites && suiteFiles.map((file) => path.join(SUITES_DIR, file));
+  const first = await runJest(options, selected, options.timeoutMs);
   if (!first.timedOut) return { suites: first.suites };
   const finished = first.suites.filter((suite) => suite.finished);
   const done = new Set(finished.map((suite) => path.basename(suite.file)));
-  const suiteFiles = readdirSync(SUITES_DIR).filter((file) => file.endsWith('.grade.ts'));
   const limit = Math.max(MIN_SUITE_TIMEOUT_MS, options.timeoutMs / suiteFiles.length);
   const suites = [...finished];
   for (const file of suiteFiles.filter((name) => !done.has(name))) {
-    suites.push(...(await runJest(options, path.join(SUITES_DIR, file), limit)).suites);
+    suites.push(...(await runJest(options, [path.join(SUITES_DIR, file)], limit)).suites);
   }
   return { suites, timedOutAfterMs: limit };
 }
 
-/** A Jest run over all suites or one, and what the reporter wrote before it ended or was stopped. */
+/** A Jest run over all suites or some, and what the reporter wrote before it ended or was stopped. */
 async function runJest(
   options: RunOptions,
-  suiteFile: string | undefined,
+  suiteFiles: string[] | undefined,
   timeoutMs: number,
 ): Promise<{ suites: RawSuite[]; timedOut: boolean }> {
-  const { code, timedOut, output, results } = await spawnJest(options, suiteFile, timeoutMs);
+  const { code, timedOut, output, results } = await spawnJest(options, suiteFiles, timeoutMs);
   const suites = parseLines(results);
   if (suites.length === 0 && !timedOut) {
     const tail = output.trim().split('\n').slice(-5).join(' | ');
@@ -112,7 +117,7 @@ function parseLines(text: string): RawSuite[] {
 
 function spawnJest(
   options: RunOptions,
-  suiteFile: string | undefined,
+  suiteFiles: string[] | undefined,
   timeoutMs: number,
 ): Promise<{ code: number | null; timedOut: boolean; output: string; results: string }> {
   const args = [
@@ -124,7 +129,7 @@ function spawnJest(
     '--ci',
     '--silent',
     '--forceExit', // the candidate ends with Jest (it dies with its parent, or its channel closes)
-    ...(suiteFile === undefined ? [] : ['--runTestsByPath', suiteFile]),
+    ...(suiteFiles === undefined ? [] : ['--runTestsByPath', ...suiteFiles]),
   ];
   // the judge's environment: the candidate it starts gets none of it
   const env = {
