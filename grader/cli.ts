@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { command, runCommand, userPath } from '../harness/cli.js';
+import { choicesOf, command, runCommand, userPath } from '../harness/cli.js';
 import { PROJECT_ROOT } from '../harness/submission.js';
 import { formatReportTable } from './format/table.js';
 import { toGradescopeResults } from './format/gradescope.js';
@@ -22,17 +22,6 @@ interface Options {
   hiddenFixtures?: string;
   timeout: number;
   expectFull: boolean;
-}
-
-function parts(value: string): Part[] {
-  return value
-    .split(',')
-    .filter(Boolean)
-    .map((part) => {
-      if (!(PARTS as readonly string[]).includes(part))
-        throw new InvalidArgumentError(`the parts are ${PARTS.join(', ')}; got '${part}'`);
-      return part as Part;
-    });
 }
 
 /** On a terminal, a line that shows the grade is alive; it is cleared when the table comes. */
@@ -69,7 +58,7 @@ const program = command('grade', 'Grades a submission and prints its score table
     new Option(
       '--only <parts...>',
       `grade only these parts (${PARTS.join(', ')}): faster, only their suites run`,
-    ).argParser((value: string, previous: Part[] | undefined) => [...(previous ?? []), ...parts(value)]),
+    ).argParser(choicesOf(PARTS, 'parts')),
   )
   .option('--json <file>', "also write Gradescope's results.json")
   .option('--fixtures <dir>', 'expected values (default: fixtures/)')

@@ -88,6 +88,24 @@ export function positiveInteger(value: string): number {
   return n;
 }
 
+/**
+ * Parser for a variadic flag whose values come from a fixed list, comma- or space-separated
+ * (`--only gmm,umm` or `--only gmm umm`), collecting across repeats.
+ */
+export function choicesOf<T extends string>(choices: readonly T[], noun: string) {
+  return (value: string, previous: T[] | undefined): T[] => [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .filter(Boolean)
+      .map((choice) => {
+        if (!(choices as readonly string[]).includes(choice))
+          throw new InvalidArgumentError(`the ${noun} are ${choices.join(', ')}; got '${choice}'`);
+        return choice as T;
+      }),
+  ];
+}
+
 /** Parser for a flag that must be an integer (a seed may be 0 or negative). */
 export function integer(value: string): number {
   const n = Number(value);

@@ -5,8 +5,8 @@
  * is reported and skipped; the others still run. --epochs and --windows shorten a trial run.
  */
 import path from 'node:path';
-import { Argument, InvalidArgumentError, Option } from 'commander';
-import { command, positiveInteger, runCommand, UsageError, userPath } from '../cli.js';
+import { Argument, Option } from 'commander';
+import { choicesOf, command, positiveInteger, runCommand, UsageError, userPath } from '../cli.js';
 import { loadShakespeare, resolveCorpusPath } from '../data/shakespeare.js';
 import type { MixtureKind } from '../experiments/mixture.js';
 import { PROJECT_ROOT } from '../submission.js';
@@ -46,7 +46,7 @@ const program = command(
     new Option(
       '--only <parts...>',
       `run only these parts: ${PARTS.join(', ')} (space- or comma-separated)`,
-    ).argParser((value: string, previous: Part[] | undefined) => [...(previous ?? []), ...parseParts(value)]),
+    ).argParser(choicesOf(PARTS, 'parts')),
   )
   .option('--submission <dir>', 'the submission folder (default: skeleton/)')
   .option('--out <dir>', 'where plots, summaries and index.html go', 'out')
@@ -54,17 +54,6 @@ const program = command(
   .option('--quiet', 'no progress lines', false)
   .option('--epochs <n>', 'epochs per training run (default: the exercise’s)', positiveInteger)
   .option('--windows <n>', 'GPT training windows per epoch (default: 100,000)', positiveInteger);
-
-function parseParts(value: string): Part[] {
-  return value
-    .split(',')
-    .filter(Boolean)
-    .map((part) => {
-      if (!(PARTS as readonly string[]).includes(part))
-        throw new InvalidArgumentError(`the parts are ${PARTS.join(', ')}; got '${part}'`);
-      return part as Part;
-    });
-}
 
 await runCommand<Options>(program, async (options, args) => {
   const experiment = args[0] ?? 'all';

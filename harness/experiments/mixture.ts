@@ -16,6 +16,7 @@ import {
   scatterSpec,
   writePlot,
   type Axes,
+  type CurvePoint,
   type PlotSpec,
   type Rectangle,
   type ScatterPoint,
@@ -401,7 +402,17 @@ function ummMovementBlock(evolution: Record<Initialisation, RunSummary>): Galler
   };
 }
 
-const EVALUATED_AFTER_EPOCH = 'both sets evaluated in full after each epoch';
+/** Mean log-likelihood per epoch; the mixtures evaluate both sets in full after each epoch. */
+function logLikelihoodCurves(title: string, points: CurvePoint[]): PlotSpec {
+  return curveSpec({
+    title,
+    subtitle: 'both sets evaluated in full after each epoch',
+    xTitle: 'epoch',
+    yTitle: 'mean log-likelihood',
+    points,
+    integerX: true,
+  });
+}
 
 /** Turns runs into plots under <outDir>/mixture/, all in degrees on the same axes. */
 class Plotter {
@@ -515,15 +526,7 @@ class Plotter {
       { series: 'train set', x: e.epoch, y: e.trainLogLikelihood },
       { series: 'test set', x: e.epoch, y: e.testLogLikelihood },
     ]);
-    const spec = curveSpec({
-      title,
-      subtitle: EVALUATED_AFTER_EPOCH,
-      xTitle: 'epoch',
-      yTitle: 'mean log-likelihood',
-      points,
-      integerX: true,
-    });
-    return this.write(`${run.model}-k${run.K}-${run.init}-loglik`, spec, title);
+    return this.write(`${run.model}-k${run.K}-${run.init}-loglik`, logLikelihoodCurves(title, points), title);
   }
 
   async comparison(kind: MixtureKind, evolution: Record<Initialisation, RunSummary>): Promise<GalleryFigure> {
@@ -536,15 +539,7 @@ class Plotter {
         { series: INIT_NAME[init], style: 'test set', x: e.epoch, y: e.testLogLikelihood },
       ]),
     );
-    const spec = curveSpec({
-      title,
-      subtitle: EVALUATED_AFTER_EPOCH,
-      xTitle: 'epoch',
-      yTitle: 'mean log-likelihood',
-      points,
-      integerX: true,
-    });
-    return this.write(`${kind}-k${K}-init-comparison`, spec, title);
+    return this.write(`${kind}-k${K}-init-comparison`, logLikelihoodCurves(title, points), title);
   }
 
   private componentNames(run: RunSummary): string[] {
