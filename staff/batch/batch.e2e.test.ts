@@ -11,6 +11,7 @@ import path from 'node:path';
 import yazl from 'yazl';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { snapshotProject } from '../hostile/snapshot.js';
+import { runScript } from '../testing/run-script.js';
 import { recordPath, runBatch, type BatchResult } from './batch.js';
 import type { SubmissionOutcome } from './outcome.js';
 import { hashTree, treeDifferences } from './tree-hash.js';
@@ -267,6 +268,27 @@ describe('--retry-failed and --regrade', () => {
       `--regrade: no submission with the ID nobody in ${submissions}`,
     );
   }, 120_000);
+});
+
+describe('npm run grade:batch', () => {
+  test('--help lists --retry-failed and --regrade; --regrade with --resume is a usage error', () => {
+    const help = runScript('staff/batch/cli.ts', ['--help']);
+    expect(help.status).toBe(0);
+    for (const flag of ['--resume', '--retry-failed', '--regrade <id...>'])
+      expect(help.stdout).toContain(flag);
+    const both = runScript('staff/batch/cli.ts', [
+      work,
+      '--out',
+      path.join(work, 'x'),
+      '--regrade',
+      'a',
+      '--resume',
+    ]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain(
+      '--regrade keeps every other row already: leave out --resume and --retry-failed',
+    );
+  });
 });
 
 describe('writers', () => {
