@@ -245,7 +245,7 @@ describe('submissions as course platforms deliver them', () => {
     const patched = Buffer.from(bytes.toString('latin1').replaceAll('aa/evil.zip', '../evil.zip'), 'latin1');
     writeFileSync(path.join(dir, 'all.zip'), patched);
     const { sources } = await findSubmissions(dir);
-    expect(sources.map((source) => [source.id, source.kind])).toEqual([['all.zip', 'unreadable']]);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([['all', 'unreadable']]);
   });
 
   test('an archive that is not a zip is an unreadable row, not a silent skip', async () => {
@@ -255,6 +255,12 @@ describe('submissions as course platforms deliver them', () => {
     expect(sources.map((source) => [source.id, source.kind])).toEqual([
       ['1234567', 'unreadable'],
       ['a', 'folder'],
+    ]);
+    // a hostile zip with a `..` entry and a plain name keeps its name as the ID
+    await writeZipWithRawName('zip-slip.zip', 'aa/evil.ts', '../evil.ts');
+    expect((await findSubmissions(dir)).sources.map((source) => [source.id, source.kind])).toContainEqual([
+      'zip-slip',
+      'unreadable',
     ]);
     expect(await unreadableReason(sources[0])).toBe(
       'ex5-1234567.tar.gz: a .tar.gz archive, not a zip: hand in ex5-<ID>.zip (npm run pack)',

@@ -167,52 +167,62 @@ function otherEntry(
   return { kind: 'skipped', reason: 'not a folder or a .zip' };
 }
 
-/** Gives every candidate its ID: named, else from its README.md, else its name; duplicates become rows that say so. */
+/** Moodle's and Canvas's download names: they never name the student's ID by themselves. */
+const PLATFORM_NAME = /_assignsubmission_|^[A-Za-z0-9.-]+_\d+(?:_late)?_\d+_/;
+
+/** The name as the ID (`anna.zip` → anna), when it is a plain name and not a platform's. */
+function nameId(name: string): string | undefined {
+  const id = submissionId(name);
+  return ID_PATTERN.test(id) && !PLATFORM_NAME.test(name) ? id : undefined;
+}
+
+/**
+ * Gives every candidate its ID: named, else from its README.md, else its plain name; a platform's name
+ * without either, and a second hand-in for one ID, become rows that say so.
+ */
 async function identify(candidates: Candidate[]): Promise<SubmissionSource[]> {
   const byId = new Map<string, SubmissionSource>();
   for (const candidate of candidates) {
+    const { name } = candidate;
+    const unreadable = (id: string, problem: string): SubmissionSource => ({
+      id,
+      path: candidate.source.path,
+      kind: 'unreadable',
+      problem,
+    });
+    const lastResort = () => nameId(name) ?? safeId(name);
     let id = candidate.id;
     let source: SubmissionSource | undefined;
-    if (id === undefined && (candidate.source.kind === 'zip' || candidate.source.kind === 'files')) {
+    if (candidate.source.kind === 'unreadable') {
+      id ??= /(?:^|[_\s])ex5-([A-Za-z0-9]+)/i.exec(name)?.[1] ?? lastResort();
+    } else if (id === undefined && candidate.source.kind !== 'folder') {
       try {
-        id = readmeIdOf(await readRaw({ id: '', ...candidate.source }, (name) => isReadme(name)));
+        id = readmeIdOf(await readRaw({ id: '', ...candidate.source }, (entry) => isReadme(entry)));
       } catch (error) {
         if (!(error instanceof UnreadableSubmissionError)) throw error;
-        source = {
-          id: safeId(candidate.name),
-          path: candidate.source.path,
-          kind: 'unreadable',
-          problem: error.message,
-        };
+        source = unreadable(lastResort(), error.message);
       }
-      if (id === undefined && !source && candidate.source.kind === 'zip') {
-        source = {
-          id: safeId(candidate.name),
-          path: candidate.source.path,
-          kind: 'unreadable',
-          problem: `${candidate.name}: no student ID: the name holds no ex5-<ID>.zip and there is no README.md with "- ID: …" (npm run pack writes both)`,
-        };
+      id ??= nameId(name);
+      if (id === undefined && !source) {
+        source = unreadable(
+          safeId(name),
+          `${name}: no student ID: the name holds no ex5-<ID>.zip and there is no README.md with "- ID: …" (npm run pack writes both)`,
+        );
       }
     }
-    id ??=
-      candidate.source.kind === 'unreadable'
-        ? (/(?:^|[_\s])ex5-([A-Za-z0-9]+)/i.exec(candidate.name)?.[1] ?? safeId(candidate.name))
-        : submissionId(candidate.name);
-    if (!ID_PATTERN.test(id)) {
-      source = {
-        id: safeId(id),
-        path: candidate.source.path,
-        kind: 'unreadable',
-        problem: `${candidate.name}: ID '${id}' may hold only letters, digits, '.', '_' and '-'`,
-      };
+    id ??= submissionId(name);
+    if (!source && !ID_PATTERN.test(id)) {
+      source = unreadable(safeId(id), `${name}: ID '${id}' may hold only letters, digits, '.', '_' and '-'`);
     }
     source ??= { id, ...candidate.source };
     const previous = byId.get(source.id);
     if (previous) {
       let n = 2;
       while (byId.has(`${source.id}.${n}`)) n++;
-      const problem = `${candidate.name}: a second submission for ID ${source.id} (the first: ${path.basename(previous.path)}); grade one of them`;
-      source = { id: `${source.id}.${n}`, path: candidate.source.path, kind: 'unreadable', problem };
+      source = unreadable(
+        `${source.id}.${n}`,
+        `${name}: a second submission for ID ${source.id} (the first: ${path.basename(previous.path)}); grade one of them`,
+      );
     }
     byId.set(source.id, source);
   }
