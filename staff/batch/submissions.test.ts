@@ -185,6 +185,11 @@ describe('submissions as course platforms deliver them', () => {
     mkdirSync(path.join(dir, 'submission_101'));
     for (const name of NAMES) writeFileSync(path.join(dir, 'submission_101', name), name);
     mkdirSync(path.join(dir, 'submission_102'));
+    // the platform's metadata outranks what the student wrote in the README
+    writeFileSync(
+      path.join(dir, 'submission_101', 'README.md'),
+      readmeText({ name: 'X', user: 'x', id: '9999999' }),
+    );
     for (const { name, content } of handin('1234567')) {
       writeFileSync(path.join(dir, 'submission_102', name), content!);
     }

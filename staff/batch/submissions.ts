@@ -14,7 +14,7 @@ import { ID_RULE } from '../../grader/integrity/handin.js';
 import { DEFAULT_ZIP_LIMITS, readZipEntries, UnreadableSubmissionError, type ZipLimits } from './unzip.js';
 
 export interface SubmissionSource {
-  /** The student's ID: from the name's `ex5-<ID>`, else the hand-in's README.md, else the name. */
+  /** The student's ID: Gradescope's metadata, else the name's `ex5-<ID>`, else the hand-in's README.md, else the name. */
   id: string;
   /** The folder or zip it comes from (inside an archive: the archive's path, then the entry's). */
   path: string;
@@ -123,7 +123,8 @@ export async function findSubmissions(dir: string): Promise<Discovery> {
     if (entry.isDirectory()) {
       candidates.push({
         name: entry.name,
-        id: (await folderReadmeId(full)) ?? metadata.get(entry.name) ?? (await folderMetadataId(full)),
+        // the platform knows who handed in; a README is the student's word
+        id: metadata.get(entry.name) ?? (await folderMetadataId(full)) ?? (await folderReadmeId(full)),
         source: { path: full, kind: 'folder' },
       });
     } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.zip')) {
@@ -358,7 +359,7 @@ async function archiveCandidates(file: string, skipped: SkippedEntry[]): Promise
       gradescopeIds(`${folder}:\n${entries.get(GRADESCOPE_METADATA)?.toString('utf8') ?? ''}`).get(folder);
     candidates.push({
       name: folder,
-      id: readmeIdOf(new Map([...entries].filter(([name]) => isReadme(name)))) ?? sid,
+      id: sid ?? readmeIdOf(new Map([...entries].filter(([name]) => isReadme(name)))),
       source: { path: path.join(file, folder), kind: 'files', entries },
     });
   }
