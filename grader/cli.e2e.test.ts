@@ -1,6 +1,9 @@
 // `npm run grade` as a command: help, usage errors, colour and paths typed from a subfolder.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../harness/submission.js';
+import { gradescopeResultsProblems } from '../staff/gradescope/validate.js';
 import { runScript } from '../staff/testing/run-script.js';
 
 const ESC = String.fromCharCode(27);
@@ -51,5 +54,20 @@ describe('npm run grade', () => {
     const wrong = grade(['--only', 'gmm,mlp']);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toContain("the parts are gmm, umm, attention, step, generation; got 'mlp'");
+  });
+
+  test("--json writes Gradescope's documented results.json: no top-level max_score", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ex5-grade-json-'));
+    try {
+      const file = path.join(dir, 'results.json');
+      const run = grade(['--submission', 'reference', '--only', 'gmm', '--json', file]);
+      expect(run.status).toBe(0);
+      const results = JSON.parse(readFileSync(file, 'utf8')) as { score: number; tests: unknown[] };
+      expect(gradescopeResultsProblems(results)).toEqual([]);
+      expect(results).not.toHaveProperty('max_score');
+      expect(results.score).toBe(22);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

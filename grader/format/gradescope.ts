@@ -1,4 +1,8 @@
-/** Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/). */
+/**
+ * Gradescope's results.json (https://gradescope-autograders.readthedocs.io/en/latest/specs/, "Output
+ * format"): only the documented fields. The top level has no max_score: Gradescope takes the assignment's
+ * total from its own settings and each test's max_score from the test.
+ */
 import type { GradeReport } from '../results.js';
 
 export interface GradescopeTest {
@@ -13,7 +17,6 @@ export interface GradescopeTest {
 
 export interface GradescopeResults {
   score: number;
-  max_score: number;
   output: string;
   visibility: 'visible';
   tests: GradescopeTest[];
@@ -22,7 +25,6 @@ export interface GradescopeResults {
 export function toGradescopeResults(report: GradeReport): GradescopeResults {
   return {
     score: report.score,
-    max_score: report.maxScore,
     output: report.notes.join('\n'),
     visibility: 'visible',
     tests: report.tests.map((test, index) => ({

@@ -11,6 +11,7 @@ import path from 'node:path';
 import yazl from 'yazl';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { snapshotProject } from '../hostile/snapshot.js';
+import { runScript } from '../testing/run-script.js';
 import { recordPath, runBatch, type BatchResult } from './batch.js';
 import type { SubmissionOutcome } from './outcome.js';
 import { hashTree, treeDifferences } from './tree-hash.js';
@@ -120,7 +121,14 @@ describe('a batch of folders and zips', () => {
     expect(outcome('corrupt').reason).toMatch(/^ex5-corrupt\.zip: not a readable zip/); // no TA's path
     expect(outcome('loop').reason).toBe(`killed after ${limits.timeoutMs / 1000} s`);
     expect(outcome('hog').reason).toMatch(/killed at \d+ MB \(limit 700 MB\)/);
-    expect(outcome('exit').reason).toMatch(/without a report/);
+    // what ended the process, and its last output or that there was none
+    expect(outcome('exit').reason).toMatch(
+      /^grader exited \(exit code 0\) without a report; (last output: .+|no output)$/,
+    );
+  });
+
+  test('a row without a report is 0 out of the rubric, not 0/0', () => {
+    for (const id of ['corrupt', 'exit', 'hog', 'loop']) expect(outcome(id).maxScore).toBe(100);
   });
 
   test('the limits held: the loop ran no longer than its timeout, the hog no larger than a little over its limit', () => {
@@ -191,6 +199,95 @@ describe('a batch of folders and zips', () => {
       }),
     ).rejects.toThrow(`${path.join(hidden, 'gmm.json')}: cannot be read`);
     expect(existsSync(resultsDir)).toBe(false);
+  });
+});
+
+describe('--retry-failed and --regrade', () => {
+  let submissions: string;
+  let resultsDir: string;
+  const batch = (extra: { retryFailed?: boolean; regrade?: string[] }) =>
+    runBatch({
+      submissionsDir: submissions,
+      resultsDir,
+      jobs: 2,
+      limits,
+      resume: false,
+      projectRoot: project.root,
+      typecheck: false,
+      ...extra,
+    });
+  const rows = (batchResult: BatchResult) => batchResult.outcomes.map((o) => [o.id, o.status, o.score]);
+  const write = (id: string, source: string) =>
+    writeFileSync(path.join(submissions, `ex5-${id}`, 'gmm.ts'), source);
+
+  beforeAll(async () => {
+    submissions = path.join(work, 'retry-submissions');
+    resultsDir = path.join(work, 'retry-results');
+    for (const id of ['full', 'exit', 'part'])
+      mkdirSync(path.join(submissions, `ex5-${id}`), { recursive: true });
+    write('full', 'export const points = 10;\n');
+    write('exit', 'process.exit(3);\n');
+    write('part', 'export const points = 4;\n');
+    writeFileSync(path.join(submissions, 'ex5-corrupt.zip'), 'PK\u0003\u0004 not a zip at all');
+    const first = await batch({});
+    expect(rows(first)).toEqual([
+      ['corrupt', 'unreadable', 0],
+      ['exit', 'crashed', 0],
+      ['full', 'graded', 10],
+      ['part', 'graded', 4],
+    ]);
+  }, 120_000);
+
+  test('--retry-failed regrades the crashed and unreadable rows and keeps the graded ones', async () => {
+    write('exit', 'export const points = 6;\n');
+    await writeZip(path.join(submissions, 'ex5-corrupt.zip'), { 'gmm.ts': 'export const points = 2;\n' });
+    const recordOfFull = readFileSync(recordPath(resultsDir, 'full'), 'utf8');
+    const again = await batch({ retryFailed: true });
+    expect(again.resumed).toBe(2);
+    expect(rows(again)).toEqual([
+      ['corrupt', 'graded', 2],
+      ['exit', 'graded', 6],
+      ['full', 'graded', 10],
+      ['part', 'graded', 4],
+    ]);
+    expect(readFileSync(recordPath(resultsDir, 'full'), 'utf8')).toBe(recordOfFull);
+  }, 120_000);
+
+  test('--regrade ID… regrades exactly those IDs, the others stay as recorded', async () => {
+    write('full', 'export const points = 8;\n'); // changed, but not named: its row stays
+    write('part', 'export const points = 5;\n');
+    const again = await batch({ regrade: ['part'] });
+    expect(again.resumed).toBe(3);
+    expect(rows(again)).toEqual([
+      ['corrupt', 'graded', 2],
+      ['exit', 'graded', 6],
+      ['full', 'graded', 10],
+      ['part', 'graded', 5],
+    ]);
+    await expect(batch({ regrade: ['part', 'nobody'] })).rejects.toThrow(
+      `--regrade: no submission with the ID nobody in ${submissions}`,
+    );
+  }, 120_000);
+});
+
+describe('npm run grade:batch', () => {
+  test('--help lists --retry-failed and --regrade; --regrade with --resume is a usage error', () => {
+    const help = runScript('staff/batch/cli.ts', ['--help']);
+    expect(help.status).toBe(0);
+    for (const flag of ['--resume', '--retry-failed', '--regrade <id...>'])
+      expect(help.stdout).toContain(flag);
+    const both = runScript('staff/batch/cli.ts', [
+      work,
+      '--out',
+      path.join(work, 'x'),
+      '--regrade',
+      'a',
+      '--resume',
+    ]);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain(
+      '--regrade keeps every other row already: leave out --resume and --retry-failed',
+    );
   });
 });
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { checkFixtureSet } from '../../grader/fixtures.js';
+import { loadRubric } from '../../grader/rubric.js';
 import { runIsolated, type Limits } from './isolate.js';
 import { heapExhausted, statusOfReport, type SubmissionOutcome } from './outcome.js';
 import { createSandbox, disposeSandbox } from './sandbox.js';
@@ -22,6 +23,7 @@ import {
   findSubmissions,
   fingerprint,
   readSubmission,
+  type SkippedEntry,
   type SubmissionFiles,
   type SubmissionSource,
 } from './submissions.js';
@@ -49,6 +51,10 @@ export interface BatchOptions extends GradeOneOptions {
   jobs: number;
   /** Skip submissions whose record in resultsDir matches their current files. */
   resume: boolean;
+  /** As resume, and regrade the rows whose status is crashed, timeout, out-of-memory or unreadable. */
+  retryFailed?: boolean;
+  /** Regrade exactly these IDs; every other row is taken from its record (graded when it has none). */
+  regrade?: string[];
   onProgress?: (progress: BatchProgress) => void;
 }
 
@@ -63,6 +69,8 @@ export interface BatchResult {
   outcomes: SubmissionOutcome[];
   /** How many were taken from earlier records (--resume). */
   resumed: number;
+  /** Entries of the submissions folder that are no submission, with why. */
+  skipped: SkippedEntry[];
   seconds: number;
   /** Peak resident memory of this (the parent) process over the batch. */
   parentPeakRssMb: number;
@@ -77,7 +85,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   // a broken hidden set would cost every student the hidden tests: stop before the first one
   if (options.hiddenFixturesDir) checkFixtureSet(options.hiddenFixturesDir);
   const sandbox = options.sandbox ?? requireSandbox(false);
-  const sources = await findSubmissions(options.submissionsDir);
+  const { sources, skipped } = await findSubmissions(options.submissionsDir);
+  const regrade = new Set(options.regrade ?? []);
+  const unknown = [...regrade].filter((id) => !sources.some((source) => source.id === id));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--regrade: no submission with the ID ${unknown.join(', ')} in ${options.submissionsDir}`,
+    );
+  }
   // the results are the TA's alone: no candidate, under any uid, may read or change them
   await mkdir(path.join(options.resultsDir, 'records'), { recursive: true, mode: 0o700 });
   await chmod(options.resultsDir, 0o700);
@@ -91,7 +106,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const pending: number[] = [];
   let resumed = 0;
   for (const [index, source] of sources.entries()) {
-    const earlier = options.resume ? await resumable(options.resultsDir, source) : undefined;
+    const earlier =
+      regrade.size > 0
+        ? regrade.has(source.id)
+          ? undefined
+          : await readRecord(options.resultsDir, source.id)
+        : options.resume || options.retryFailed
+          ? await resumable(options.resultsDir, source, options.retryFailed ?? false)
+          : undefined;
     if (earlier) {
       outcomes[index] = earlier;
       resumed++;
@@ -126,6 +148,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   return {
     outcomes,
     resumed,
+    skipped,
     seconds: (performance.now() - started) / 1000,
     parentPeakRssMb: Math.round(parentPeakRssMb),
   };
@@ -209,9 +232,9 @@ export async function gradeFiles(
       };
     }
     const reason =
-      run.message?.kind === 'error'
+      run.message?.kind === 'error' && run.message.message.trim() !== ''
         ? run.message.message
-        : `grader exited (${run.signal ?? `code ${run.exitCode}`}) without a report: ${lastLine(run.stderrTail)}`;
+        : crashReason(run);
     return noReport(heapExhausted(reason) ? 'out-of-memory' : 'crashed', reason, measured);
   } finally {
     await disposeSandbox(sandbox);
@@ -233,13 +256,20 @@ function childEnvironment(scratchDir: string): NodeJS.ProcessEnv {
   return env;
 }
 
-/** An outcome without a report: no points, and why. */
+let total: number | undefined;
+/** The rubric's points in all: an ungraded row is 0 out of them, like any other. */
+export function rubricTotal(): number {
+  total ??= loadRubric().reduce((sum, entry) => sum + entry.points, 0);
+  return total;
+}
+
+/** An outcome without a report: no points out of the rubric's total, and why. */
 function noReport(
   status: SubmissionOutcome['status'],
   reason: string,
   measured = { seconds: 0, peakRssMb: 0 },
 ): Omit<SubmissionOutcome, 'id' | 'source'> {
-  return { status, reason, score: 0, maxScore: 0, groups: [], ...measured };
+  return { status, reason, score: 0, maxScore: rubricTotal(), groups: [], ...measured };
 }
 
 async function writeRecord(resultsDir: string, outcome: SubmissionOutcome): Promise<void> {
@@ -248,15 +278,30 @@ async function writeRecord(resultsDir: string, outcome: SubmissionOutcome): Prom
   await rename(`${file}.partial`, file); // a killed batch never leaves half a record
 }
 
-/** The earlier record of a submission, if it was graded from the same files. */
+/** Statuses that say the grade did not finish, not what the submission is worth: --retry-failed redoes them. */
+export const FAILED_STATUSES: readonly SubmissionOutcome['status'][] = [
+  'crashed',
+  'timeout',
+  'out-of-memory',
+  'unreadable',
+];
+
+async function readRecord(resultsDir: string, id: string): Promise<SubmissionOutcome | undefined> {
+  const file = recordPath(resultsDir, id);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(await readFile(file, 'utf8')) as SubmissionOutcome;
+}
+
+/** The earlier record of a submission, if it was graded from the same files (and, retrying, did not fail). */
 async function resumable(
   resultsDir: string,
   source: SubmissionSource,
+  retryFailed: boolean,
 ): Promise<SubmissionOutcome | undefined> {
-  const file = recordPath(resultsDir, source.id);
-  if (!existsSync(file)) return undefined;
-  const record = JSON.parse(await readFile(file, 'utf8')) as SubmissionOutcome;
+  const record = await readRecord(resultsDir, source.id);
+  if (!record) return undefined;
   if (record.status === 'unreadable') return undefined; // cheap to redo, and the zip may be fixed
+  if (retryFailed && FAILED_STATUSES.includes(record.status)) return undefined;
   try {
     return record.fingerprint === fingerprint(await readSubmission(source)) ? record : undefined;
   } catch {
@@ -264,9 +309,27 @@ async function resumable(
   }
 }
 
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return lines[lines.length - 1] ?? '';
+/** What ended a grader process that sent no report: its signal or exit code, and its last lines of output. */
+export function crashReason(run: {
+  signal: NodeJS.Signals | null;
+  exitCode: number | null;
+  stderrTail: string;
+  stdoutTail: string;
+}): string {
+  const ended = run.signal ? `killed by ${run.signal}` : `exit code ${run.exitCode ?? 'unknown'}`;
+  const lines = lastLines(run.stderrTail, 3);
+  const output = lines.length > 0 ? lines : lastLines(run.stdoutTail, 3);
+  const said = output.length > 0 ? `last output: ${output.join(' | ')}` : 'no output';
+  return `grader exited (${ended}) without a report; ${said}`;
+}
+
+function lastLines(text: string, count: number): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(-count)
+    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line));
 }
 
 function round(value: number, digits: number): number {

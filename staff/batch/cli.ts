@@ -1,6 +1,6 @@
 /**
  * npm run grade:batch -- SUBMISSIONS_DIR --out RESULTS_DIR [--jobs N] [--timeout S] [--memory MB]
- *                        [--resume] [--hidden DIR] [--no-sandbox]
+ *                        [--resume | --retry-failed | --regrade ID…] [--hidden DIR] [--no-sandbox]
  * Grades every submission (folder or .zip) in SUBMISSIONS_DIR, its code in a sandboxed candidate, and
  * writes gradebook.csv, results.json and feedback/<id>.txt into RESULTS_DIR. Exit 0 when the batch
  * ran, whatever the scores; 1 when the grader's own files changed during the batch (they never should).
@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { command, positiveInteger, runCommand, userPath } from '../../harness/cli.js';
+import { command, positiveInteger, runCommand, UsageError, userPath } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { DEFAULT_LIMITS, defaultJobs, runBatch, type BatchProgress } from './batch.js';
 import { describeSandbox, requireSandbox } from '../../grader/sandbox/sandbox.js';
@@ -21,6 +21,8 @@ interface Options {
   timeout: number;
   memory: number;
   resume: boolean;
+  retryFailed: boolean;
+  regrade?: string[];
   hidden?: string;
   sandbox: boolean;
 }
@@ -34,6 +36,8 @@ function positiveNumber(value: string): number {
 const program = command('grade:batch', 'Grades a folder of submissions, each in its own sandbox.', [
   'npm run grade:batch -- hand-ins/ --out results/',
   'npm run grade:batch -- hand-ins/ --out results/ --hidden ../hidden-2027 --jobs 2 --resume',
+  'npm run grade:batch -- hand-ins/ --out results/ --retry-failed',
+  'npm run grade:batch -- hand-ins/ --out results/ --regrade 1234567 2345678',
 ])
   .argument('<submissions>', 'a folder of submission folders and ex5-<ID>.zip files')
   .requiredOption('--out <dir>', 'where gradebook.csv, results.json and feedback/ go')
@@ -41,6 +45,12 @@ const program = command('grade:batch', 'Grades a folder of submissions, each in 
   .option('--timeout <seconds>', 'time limit per submission', positiveNumber, DEFAULT_LIMITS.timeoutMs / 1000)
   .option('--memory <MB>', 'memory limit per submission', positiveInteger, DEFAULT_LIMITS.memoryMb)
   .option('--resume', 'keep the submissions already graded in --out', false)
+  .option(
+    '--retry-failed',
+    'as --resume, and regrade the rows that are crashed, timeout, out-of-memory or unreadable',
+    false,
+  )
+  .option('--regrade <id...>', 'regrade exactly these IDs, keeping every other row of --out')
   .option('--hidden <dir>', 'the hidden fixtures (made with npm run fixtures -- --hidden DIR --seed N)')
   .option('--no-sandbox', 'grade without a sandbox where none can start (the gradebook records it)');
 
@@ -65,6 +75,8 @@ function progressPrinter(): (progress: BatchProgress) => void {
 }
 
 await runCommand<Options>(program, async (values, [submissionsArgument]) => {
+  if (values.regrade && (values.resume || values.retryFailed))
+    throw new UsageError('--regrade keeps every other row already: leave out --resume and --retry-failed');
   const jobs = values.jobs;
   const limits = { timeoutMs: values.timeout * 1000, memoryMb: values.memory };
   const resultsDir = userPath(values.out);
@@ -87,6 +99,8 @@ await runCommand<Options>(program, async (values, [submissionsArgument]) => {
     jobs,
     limits,
     resume: values.resume,
+    retryFailed: values.retryFailed,
+    regrade: values.regrade,
     hiddenFixturesDir: hiddenDir,
     sandbox,
     onProgress: progressPrinter(),

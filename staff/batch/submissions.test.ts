@@ -3,8 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import yazl from 'yazl';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
+import { readmeText } from '../../grader/integrity/handin.js';
 import {
+  embeddedId,
   findSubmissions,
+  gradescopeIds,
+  readmeId,
   fingerprint,
   readSubmission,
   submissionId,
@@ -77,22 +81,30 @@ describe('submission IDs and discovery', () => {
     expect(submissionId('bob')).toBe('bob');
   });
 
-  test('folders and zips are found, other files skipped, sorted by ID', async () => {
+  test('folders and zips are found, other files skipped with why, sorted by ID', async () => {
     mkdirSync(path.join(dir, 'ex5-b'));
     writeFileSync(path.join(dir, 'ex5-a.zip'), '');
     writeFileSync(path.join(dir, 'notes.txt'), '');
     mkdirSync(path.join(dir, '.hidden'));
-    const found = await findSubmissions(dir);
-    expect(found.map((source) => [source.id, source.kind])).toEqual([
+    const { sources, skipped } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
       ['a', 'zip'],
       ['b', 'folder'],
     ]);
+    expect(skipped).toEqual([{ name: 'notes.txt', reason: 'not a folder or a .zip' }]);
   });
 
-  test('two entries with one ID are an error naming both', async () => {
+  test('a second entry with one ID is an unreadable row naming the first, not an abort', async () => {
     mkdirSync(path.join(dir, 'ex5-a'));
     writeFileSync(path.join(dir, 'ex5-a.zip'), '');
-    await expect(findSubmissions(dir)).rejects.toThrow(/two submissions have the ID a/);
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
+      ['a', 'folder'],
+      ['a.2', 'unreadable'],
+    ]);
+    expect(await unreadableReason(sources[1])).toBe(
+      'ex5-a.zip: a second submission for ID a (the first: ex5-a); grade one of them',
+    );
   });
 
   test('a missing submissions folder is a one-line error', async () => {
@@ -103,6 +115,167 @@ describe('submission IDs and discovery', () => {
     writeFileSync(path.join(dir, 'notes.txt'), '');
     mkdirSync(path.join(dir, '.hidden'));
     await expect(findSubmissions(dir)).rejects.toThrow(`submissions folder ${dir}: holds no submissions`);
+  });
+});
+
+/** A hand-in as `npm run pack` writes it: the five files and its README. */
+function handin(id: string, prefix = ''): ZipEntry[] {
+  return [
+    ...NAMES.map((name) => ({ name: `${prefix}${name}`, content: `// ${id} ${name}\n` })),
+    { name: `${prefix}README.md`, content: readmeText({ name: 'Ada Lovelace', user: 'ada', id }) },
+  ];
+}
+
+describe('submissions as course platforms deliver them', () => {
+  test('IDs from platform names, the embedded ex5-<ID> first', () => {
+    expect(embeddedId('ex5-1234567.zip')).toBe('1234567');
+    expect(embeddedId('Ada Lovelace_1234_assignsubmission_file_ex5-1234567.zip')).toBe('1234567');
+    expect(embeddedId('lovelaceada_12345_6789012_ex5-1234567.zip')).toBe('1234567');
+    expect(embeddedId('lovelaceada_12345_late_6789012_ex5-1234567-1.zip')).toBe('1234567');
+    expect(embeddedId('lovelaceada_12345_6789012_handin.zip')).toBeUndefined();
+    expect(readmeId(readmeText({ name: 'Ada Lovelace', user: 'ada', id: '7654321' }))).toBe('7654321');
+    expect(readmeId('- ID: ../../etc')).toBeUndefined();
+  });
+
+  test("Moodle's and Canvas's names: the ID from the name, else from the hand-in's README", async () => {
+    await writeZip('Ada Lovelace_1234_assignsubmission_file_ex5-1234567.zip', handin('1234567'));
+    await writeZip('lovelaceada_12345_6789012_ex5-2345678.zip', handin('2345678'));
+    await writeZip('turingalan_12346_late_6789013_handin.zip', handin('3456789', 'handin/'));
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
+      ['1234567', 'zip'],
+      ['2345678', 'zip'],
+      ['3456789', 'zip'],
+    ]);
+    const files = await readSubmission(sources[2]);
+    expect(files.get('gmm.ts')!.toString()).toBe('// 3456789 gmm.ts\n');
+  });
+
+  test("a platform's zip with no ID in its name or README is an unreadable row that says so", async () => {
+    await writeZip(
+      'lovelaceada_12345_6789012_handin.zip',
+      NAMES.map((name) => ({ name })),
+    );
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
+      ['lovelaceada_12345_6789012_handin.zip', 'unreadable'],
+    ]);
+    expect(await unreadableReason(sources[0])).toMatch(
+      /^lovelaceada_12345_6789012_handin\.zip: no student ID/,
+    );
+  });
+
+  test("Gradescope's export: submission_<n>/ folders, IDs from the README or submission_metadata.yml", async () => {
+    writeFileSync(
+      path.join(dir, 'submission_metadata.yml'),
+      [
+        'submission_101:',
+        '  :submitters:',
+        '  - :name: Alan Turing',
+        "    :sid: '4567890'",
+        '    :email: alan@example.org',
+        '  :score: 0.0',
+        'submission_102:',
+        '  :submitters:',
+        '  - :name: Ada Lovelace',
+        "    :sid: '1234567'",
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(path.join(dir, 'submission_101'));
+    for (const name of NAMES) writeFileSync(path.join(dir, 'submission_101', name), name);
+    mkdirSync(path.join(dir, 'submission_102'));
+    // the platform's metadata outranks what the student wrote in the README
+    writeFileSync(
+      path.join(dir, 'submission_101', 'README.md'),
+      readmeText({ name: 'X', user: 'x', id: '9999999' }),
+    );
+    for (const { name, content } of handin('1234567')) {
+      writeFileSync(path.join(dir, 'submission_102', name), content!);
+    }
+    mkdirSync(path.join(dir, 'submission_103'));
+    for (const name of NAMES) writeFileSync(path.join(dir, 'submission_103', name), name);
+    writeFileSync(
+      path.join(dir, 'submission_103', 'submission_metadata.yml'),
+      ":submitters:\n- :sid: '5678901'\n",
+    );
+    const { sources, skipped } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
+      ['1234567', 'folder'],
+      ['4567890', 'folder'],
+      ['5678901', 'folder'],
+    ]);
+    expect(skipped).toEqual([
+      { name: 'submission_metadata.yml', reason: "Gradescope's metadata (IDs read from it)" },
+    ]);
+    expect([...(await readSubmission(sources[1])).keys()].sort()).toEqual([...NAMES].sort());
+  });
+
+  test('one zip of all submissions: zips, per-student folders and folders of files inside it', async () => {
+    const inner = async (entries: ZipEntry[]) => zipBuffer(entries);
+    await writeZip('all-submissions.zip', [
+      { name: 'export/ex5-1234567.zip', content: await inner(handin('1234567')) },
+      {
+        name: 'export/Alan Turing_1235_assignsubmission_file_/ex5-2345678.zip',
+        content: await inner(handin('2345678')),
+      },
+      ...handin('3456789', 'export/submission_7/'),
+      { name: 'export/notes.txt' },
+      { name: 'export/broken.tar.gz', content: 'not really' },
+      { name: 'export/lovelaceada_1_2_ex5-4567890.zip', content: 'PK\u0003\u0004 not a zip' },
+    ]);
+    const { sources, skipped } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
+      ['1234567', 'zip'],
+      ['2345678', 'zip'],
+      ['3456789', 'files'],
+      ['4567890', 'zip'],
+      ['broken.tar.gz', 'unreadable'],
+    ]);
+    expect(skipped).toEqual([{ name: 'all-submissions.zip/notes.txt', reason: 'not a folder or a .zip' }]);
+    for (const source of sources.slice(0, 3)) {
+      expect((await readSubmission(source)).get('gmm.ts')!.toString()).toBe(`// ${source.id} gmm.ts\n`);
+    }
+    expect(await unreadableReason(sources[3])).toMatch(
+      /lovelaceada_1_2_ex5-4567890\.zip: not a readable zip/,
+    );
+    expect(await unreadableReason(sources[4])).toMatch(/broken\.tar\.gz: a \.tar\.gz archive, not a zip/);
+  });
+
+  test('a zip of all submissions with an unsafe entry is one unreadable row', async () => {
+    const bytes = await zipBuffer([
+      { name: 'ex5-1234567.zip', content: await zipBuffer(handin('1234567')) },
+      { name: 'aa/evil.zip' },
+    ]);
+    const patched = Buffer.from(bytes.toString('latin1').replaceAll('aa/evil.zip', '../evil.zip'), 'latin1');
+    writeFileSync(path.join(dir, 'all.zip'), patched);
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([['all', 'unreadable']]);
+  });
+
+  test('an archive that is not a zip is an unreadable row, not a silent skip', async () => {
+    writeFileSync(path.join(dir, 'ex5-1234567.tar.gz'), 'x');
+    mkdirSync(path.join(dir, 'ex5-a'));
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([
+      ['1234567', 'unreadable'],
+      ['a', 'folder'],
+    ]);
+    // a hostile zip with a `..` entry and a plain name keeps its name as the ID
+    await writeZipWithRawName('zip-slip.zip', 'aa/evil.ts', '../evil.ts');
+    expect((await findSubmissions(dir)).sources.map((source) => [source.id, source.kind])).toContainEqual([
+      'zip-slip',
+      'unreadable',
+    ]);
+    expect(await unreadableReason(sources[0])).toBe(
+      'ex5-1234567.tar.gz: a .tar.gz archive, not a zip: hand in ex5-<ID>.zip (npm run pack)',
+    );
+  });
+
+  test('gradescopeIds reads the first submitter of each folder', () => {
+    expect(gradescopeIds("submission_1:\n  :submitters:\n  - :sid: '123456'\n  - :sid: '999999'\n")).toEqual(
+      new Map([['submission_1', '123456']]),
+    );
   });
 });
 

@@ -47,10 +47,13 @@ export async function readZipEntries(
   zipPath: string,
   wanted: (name: string) => boolean,
   limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  /** The zip's bytes, when it is itself an entry of another zip; zipPath then only names it. */
+  bytes?: Buffer,
 ): Promise<Map<string, Buffer>> {
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(zipPath, { lazyEntries: true, strictFileNames: true });
+    const options = { lazyEntries: true, strictFileNames: true };
+    zip = await (bytes ? yauzl.fromBufferPromise(bytes, options) : yauzl.openPromise(zipPath, options));
   } catch (error) {
     throw new UnreadableSubmissionError(`${zipPath}: not a readable zip (${messageOf(error)})`);
   }

@@ -98,8 +98,15 @@ export function formatSummary(outcomes: SubmissionOutcome[], result: Omit<BatchR
   const graded = outcomes.length - result.resumed;
   const perMinute = result.seconds > 0 ? ((graded / result.seconds) * 60).toFixed(1) : '-';
   const resumed = result.resumed > 0 ? ` (${result.resumed} more taken from earlier records)` : '';
+  const skipped = [
+    ...result.skipped.map((entry) => `skipped ${entry.name}: ${entry.reason}`),
+    ...outcomes
+      .filter((outcome) => outcome.status === 'unreadable')
+      .map((outcome) => `unreadable ${outcome.id}: ${outcome.reason ?? ''}`),
+  ];
   return [
     counts.toString(),
+    ...skipped,
     'score distribution:',
     formatHistogram(outcomes),
     slowest.toString(),

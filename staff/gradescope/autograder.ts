@@ -7,7 +7,7 @@ import { chmod, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
-import { DEFAULT_LIMITS, gradeFiles } from '../batch/batch.js';
+import { DEFAULT_LIMITS, gradeFiles, rubricTotal } from '../batch/batch.js';
 import type { SubmissionOutcome } from '../batch/outcome.js';
 import { makePrivate } from '../batch/sandbox.js';
 import { readSubmission, type SubmissionFiles } from '../batch/submissions.js';
@@ -77,7 +77,7 @@ export async function runAutograder(
       status: 'unreadable',
       reason: error.message,
       score: 0,
-      maxScore: 0,
+      maxScore: rubricTotal(),
       groups: [],
       seconds: 0,
       peakRssMb: 0,

@@ -21,7 +21,7 @@ export async function readAllSources(
 ): Promise<{ submissions: SubmissionSources[]; unreadable: string[] }> {
   const submissions: SubmissionSources[] = [];
   const unreadable: string[] = [];
-  for (const source of await findSubmissions(dir)) {
+  for (const source of (await findSubmissions(dir)).sources) {
     try {
       submissions.push(await readSources(source));
     } catch (error) {
