@@ -70,7 +70,23 @@ describe('npm run pack', () => {
       limits: DEFAULT_LIMITS,
     });
     expect(
-      batch.outcomes.map(({ id, status, score, maxScore }) => ({ id, status, score, maxScore })),
-    ).toEqual([{ id: '1234567', status: 'graded', score: 100, maxScore: 100 }]);
+      batch.outcomes.map(({ id, name, login, status, score, maxScore }) => ({
+        id,
+        name,
+        login,
+        status,
+        score,
+        maxScore,
+      })),
+    ).toEqual([
+      {
+        id: '1234567',
+        name: 'Ada Lovelace',
+        login: 'alovelace',
+        status: 'graded',
+        score: 100,
+        maxScore: 100,
+      },
+    ]);
   }, 900_000);
 });

@@ -145,10 +145,12 @@ describe('a batch of folders and zips', () => {
   test('gradebook.csv, results.json and one feedback file per student', () => {
     const results = path.join(work, 'results');
     const gradebook = readFileSync(path.join(results, 'gradebook.csv'), 'utf8').trim().split('\n');
-    expect(gradebook[0]).toBe('id,total,max,GMM,UMM,attention,GPT step,generation,status,seconds,sandbox');
+    expect(gradebook[0]).toBe(
+      'id,name,login,total,max,GMM,UMM,attention,GPT step,generation,status,seconds,sandbox',
+    );
     expect(gradebook).toHaveLength(1 + result.outcomes.length);
     expect(gradebook.find((line) => line.startsWith('zipped,'))).toMatch(
-      /^zipped,7,10,7,0,0,0,0,graded,[\d.]+,(bwrap|uid)$/,
+      /^zipped,,,7,10,7,0,0,0,0,graded,[\d.]+,(bwrap|uid)$/,
     );
     const json = JSON.parse(readFileSync(path.join(results, 'results.json'), 'utf8')) as {
       submissions: SubmissionOutcome[];
@@ -308,8 +310,8 @@ describe('writers', () => {
   });
 
   test('CSV fields with commas or quotes are quoted', () => {
-    const csv = formatGradebook([{ ...row('a,"b"', 1) }]);
-    expect(csv.split('\n')[1]).toBe('"a,""b""",1,100,0,0,0,0,0,graded,1,');
+    const csv = formatGradebook([{ ...row('a,"b"', 1), name: 'King, Ada "the Countess"', login: 'ada' }]);
+    expect(csv.split('\n')[1]).toBe('"a,""b""","King, Ada ""the Countess""",ada,1,100,0,0,0,0,0,graded,1,');
   });
 
   test('the histogram counts each score in its tenth of the maximum; unscored rows count as 0', () => {

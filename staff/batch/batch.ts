@@ -22,6 +22,7 @@ import {
 import {
   findSubmissions,
   fingerprint,
+  readIdentity,
   readSubmission,
   type SkippedEntry,
   type SubmissionFiles,
@@ -159,7 +160,7 @@ export async function gradeSource(
   source: SubmissionSource,
   options: GradeOneOptions,
 ): Promise<SubmissionOutcome> {
-  const base = { id: source.id, source: path.basename(source.path) };
+  const base = { id: source.id, ...(await readIdentity(source)), source: path.basename(source.path) };
   let files: SubmissionFiles;
   try {
     files = await readSubmission(source);

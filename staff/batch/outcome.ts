@@ -18,6 +18,9 @@ export type Status = (typeof STATUSES)[number];
 
 export interface SubmissionOutcome {
   id: string;
+  /** Name and login from the hand-in's README (npm run pack writes them), when it has one. */
+  name?: string;
+  login?: string;
   /** The folder or zip name inside the submissions folder. */
   source: string;
   status: Status;

@@ -10,6 +10,7 @@ import {
   gradescopeIds,
   readmeId,
   fingerprint,
+  readmeIdentity,
   readSubmission,
   submissionId,
   type SubmissionSource,
@@ -403,5 +404,13 @@ describe('reading a folder safely', () => {
     const changed = new Map([...a, ['umm.ts', Buffer.from('c')]]);
     expect(fingerprint(a)).toBe(fingerprint(reordered));
     expect(fingerprint(a)).not.toBe(fingerprint(changed));
+  });
+});
+
+describe('the hand-in README', () => {
+  test('names the student and their login for the gradebook', () => {
+    const text = readmeText({ name: 'Ada King, Countess of Lovelace', user: 'alovelace', id: '1234567' });
+    expect(readmeIdentity(text)).toEqual({ name: 'Ada King, Countess of Lovelace', login: 'alovelace' });
+    expect(readmeIdentity('# notes\n\nnothing here\n')).toEqual({});
   });
 });

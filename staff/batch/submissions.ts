@@ -78,6 +78,31 @@ export function readmeId(text: string): string | undefined {
   return id !== undefined && ID_RULE.pattern.test(id) ? id : undefined;
 }
 
+/** Who handed in, as the README that `npm run pack` wrote says (`- Name: …`, `- User name: …`). */
+export interface HandinIdentity {
+  name?: string;
+  login?: string;
+}
+
+export function readmeIdentity(text: string): HandinIdentity {
+  const name = /^- Name: *(.*\S) *$/m.exec(text)?.[1];
+  const login = /^- User name: *(\S+) *$/m.exec(text)?.[1];
+  return { ...(name !== undefined && { name }), ...(login !== undefined && { login }) };
+}
+
+/** The hand-in's name and login for the gradebook; empty when it holds no README (or two that differ). */
+export async function readIdentity(source: SubmissionSource): Promise<HandinIdentity> {
+  try {
+    const found = [...(await readRaw(source, isReadme)).values()].map((bytes) =>
+      readmeIdentity(bytes.toString('utf8')),
+    );
+    const distinct = new Set(found.map((identity) => JSON.stringify(identity)));
+    return distinct.size === 1 ? found[0] : {};
+  } catch {
+    return {}; // reading the submission itself will say what is wrong
+  }
+}
+
 /** Submission folder → student ID from a Gradescope `submission_metadata.yml` (`:sid:` of the first submitter). */
 export function gradescopeIds(yaml: string): Map<string, string> {
   const ids = new Map<string, string>();

@@ -11,7 +11,17 @@ import { GROUPS } from '../../grader/results.js';
 import type { BatchResult } from './batch.js';
 import { STATUSES, type SubmissionOutcome } from './outcome.js';
 
-export const GRADEBOOK_COLUMNS = ['id', 'total', 'max', ...GROUPS, 'status', 'seconds', 'sandbox'];
+export const GRADEBOOK_COLUMNS = [
+  'id',
+  'name',
+  'login',
+  'total',
+  'max',
+  ...GROUPS,
+  'status',
+  'seconds',
+  'sandbox',
+];
 
 /** RFC 4180: quote a field that holds a comma, a quote or a line break. */
 function csvField(value: string | number): string {
@@ -22,6 +32,8 @@ function csvField(value: string | number): string {
 export function formatGradebook(outcomes: SubmissionOutcome[]): string {
   const rows = outcomes.map((outcome) => [
     outcome.id,
+    outcome.name ?? '',
+    outcome.login ?? '',
     outcome.score,
     outcome.maxScore,
     ...GROUPS.map((group) => outcome.groups.find((g) => g.group === group)?.points ?? 0),
