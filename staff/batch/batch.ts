@@ -14,6 +14,7 @@ import { runIsolated, type Limits } from './isolate.js';
 import { heapExhausted, statusOfReport, type SubmissionOutcome } from './outcome.js';
 import { createSandbox, disposeSandbox } from './sandbox.js';
 import {
+  killAllOf,
   SANDBOX_UID_BASE,
   SANDBOX_UID_COUNT,
   requireSandbox,
@@ -57,6 +58,8 @@ export interface BatchOptions extends GradeOneOptions {
   /** Regrade exactly these IDs; every other row is taken from its record (graded when it has none). */
   regrade?: string[];
   onProgress?: (progress: BatchProgress) => void;
+  /** Aborted on Ctrl-C: no new grade starts, and a grade cut short is not recorded. */
+  signal?: AbortSignal;
 }
 
 export interface BatchProgress {
@@ -79,6 +82,11 @@ export interface BatchResult {
 
 export function recordPath(resultsDir: string, id: string): string {
   return path.join(resultsDir, 'records', `${id}.json`);
+}
+
+/** The batch was stopped (Ctrl-C): the submissions graded so far are in records/, for --resume. */
+export class BatchInterrupted extends Error {
+  override name = 'BatchInterrupted';
 }
 
 export async function runBatch(options: BatchOptions): Promise<BatchResult> {
@@ -122,6 +130,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
       pending.push(index);
     }
   }
+  const toGrade = pending.length;
   let done = resumed;
   let running = 0;
   options.onProgress?.({ done, total: sources.length, running });
@@ -129,9 +138,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
     // each concurrent grade's candidate gets its own uid, so that killing one's processes spares the other's
     const candidateUid = SANDBOX_UID_BASE + (((process.pid % 100) * 16 + slot) % SANDBOX_UID_COUNT);
     for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
+      if (options.signal?.aborted) return;
       running++;
       options.onProgress?.({ done, total: sources.length, running });
       const outcome = await gradeSource(sources[index], { ...options, sandbox, candidateUid });
+      // a grade cut short by the interruption is no verdict: --resume grades it again
+      if (options.signal?.aborted) return;
       await writeRecord(options.resultsDir, outcome);
       outcomes[index] = outcome;
       running--;
@@ -145,6 +157,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   } finally {
     clearInterval(memoryTimer);
   }
+  if (options.signal?.aborted)
+    throw new BatchInterrupted(
+      `stopped after ${done - resumed} of ${toGrade} submissions; rerun with --resume to grade the rest`,
+    );
   sampleMemory();
   return {
     outcomes,
@@ -238,6 +254,8 @@ export async function gradeFiles(
         : crashReason(run);
     return noReport(heapExhausted(reason) ? 'out-of-memory' : 'crashed', reason, measured);
   } finally {
+    // in the uid mode a candidate re-parented away from the killed tree still dies here
+    if (candidateUid !== undefined) killAllOf(candidateUid);
     await disposeSandbox(sandbox);
   }
 }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { command, positiveInteger, runCommand, UsageError, userPath } from '../../harness/cli.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
-import { DEFAULT_LIMITS, defaultJobs, runBatch, type BatchProgress } from './batch.js';
+import { BatchInterrupted, DEFAULT_LIMITS, defaultJobs, runBatch, type BatchProgress } from './batch.js';
+import { stopAllIsolated } from './isolate.js';
 import { describeSandbox, requireSandbox } from '../../grader/sandbox/sandbox.js';
 import { hashTree, treeDifferences } from './tree-hash.js';
 import { formatSummary, writeBatchResults } from './writers.js';
@@ -93,7 +94,18 @@ await runCommand<Options>(program, async (values, [submissionsArgument]) => {
     process.stderr.write('no --hidden DIR: the hidden tests run on the public fixtures\n');
   }
   const before = await hashTree(PROJECT_ROOT);
+  // Ctrl-C (or a TA's kill): stop every grade now, let each remove its sandbox, keep what is recorded
+  const interrupt = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) return;
+    process.stderr.write(`\n${signal}: stopping every grade and removing its sandbox…\n`);
+    interrupt.abort();
+    stopAllIsolated();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const result = await runBatch({
+    signal: interrupt.signal,
     submissionsDir: userPath(submissionsArgument),
     resultsDir,
     jobs,
@@ -104,7 +116,12 @@ await runCommand<Options>(program, async (values, [submissionsArgument]) => {
     hiddenFixturesDir: hiddenDir,
     sandbox,
     onProgress: progressPrinter(),
+  }).catch((error: unknown) => {
+    if (!(error instanceof BatchInterrupted)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return undefined;
   });
+  if (result === undefined) return 130; // 128 + SIGINT, as shells report an interrupted command
   await writeBatchResults(resultsDir, result.outcomes);
   process.stdout.write(`${formatSummary(result.outcomes, result)}\n`);
   process.stdout.write(`results: ${resultsDir}/gradebook.csv, results.json, feedback/\n`);

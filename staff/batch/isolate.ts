@@ -39,6 +39,14 @@ export interface IsolatedCommand {
 const TAIL_BYTES = 64 * 1024;
 const WATCH_INTERVAL_MS = 200;
 
+/** The children running now, so that an interrupted batch can stop them all. */
+const running = new Set<number>();
+
+/** Kills every isolated child still running, and all it started (Ctrl-C in a batch). */
+export function stopAllIsolated(): void {
+  for (const pid of running) killTree(pid, processTree(pid));
+}
+
 export function runIsolated<Message>(
   command: IsolatedCommand,
   input: unknown,
@@ -53,6 +61,7 @@ export function runIsolated<Message>(
     uid: command.user?.uid,
     gid: command.user?.gid,
   });
+  if (child.pid !== undefined) running.add(child.pid);
   const stdout = new Tail(TAIL_BYTES);
   const stderr = new Tail(TAIL_BYTES);
   child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -84,6 +93,7 @@ export function runIsolated<Message>(
   return new Promise((resolve) => {
     child.on('close', (exitCode, signal) => {
       clearInterval(watchdog);
+      if (child.pid !== undefined) running.delete(child.pid);
       resolve({
         message,
         exitCode,
