@@ -113,12 +113,3 @@ export function integer(value: string): number {
     throw new InvalidArgumentError(`must be an integer, got '${value}'`);
   return n;
 }
-
-/** A flag that must be a positive integer; a clear error naming the flag otherwise. */
-export function positiveIntegerFlag(value: string, flag: string): number {
-  try {
-    return positiveInteger(value);
-  } catch (error) {
-    throw new UsageError(`${flag} ${(error as Error).message}`);
-  }
-}
