@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yazl from 'yazl';
@@ -10,6 +10,7 @@ import {
   gradescopeIds,
   readmeId,
   fingerprint,
+  readIdentity,
   readmeIdentity,
   readSubmission,
   submissionId,
@@ -47,7 +48,11 @@ function zipBuffer(entries: ZipEntry[]): Promise<Buffer> {
 }
 
 async function writeZip(name: string, entries: ZipEntry[]): Promise<SubmissionSource> {
-  const file = path.join(dir, name);
+  return writeZipIn(dir, name, entries);
+}
+
+async function writeZipIn(folder: string, name: string, entries: ZipEntry[]): Promise<SubmissionSource> {
+  const file = path.join(folder, name);
   writeFileSync(file, await zipBuffer(entries));
   return { id: submissionId(name), path: file, kind: 'zip' };
 }
@@ -271,6 +276,84 @@ describe('submissions as course platforms deliver them', () => {
     expect(await unreadableReason(sources[0])).toBe(
       'ex5-1234567.tar.gz: a .tar.gz archive, not a zip: hand in ex5-<ID>.zip (npm run pack)',
     );
+  });
+
+  test('a zip named by its README alone: the README is read once, at discovery, for ID and name', async () => {
+    const zip = await writeZip('turingalan_12346_late_6789013_handin.zip', handin('3456789', 'handin/'));
+    mkdirSync(path.join(dir, 'anna'));
+    for (const { name, content } of handin('4567890')) writeFileSync(path.join(dir, 'anna', name), content!);
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => source.id)).toEqual(['3456789', '4567890']);
+    // gone after discovery: the gradebook's name and login come from that one read, not a second
+    rmSync(zip.path);
+    rmSync(path.join(dir, 'anna', 'README.md'));
+    for (const source of sources)
+      expect(await readIdentity(source)).toEqual({ name: 'Ada Lovelace', login: 'ada' });
+  });
+
+  test('a zip named by the platform: its README is read only when grading asks for the name', async () => {
+    await writeZip('ex5-1234567.zip', handin('1234567'));
+    const { sources } = await findSubmissions(dir);
+    expect(sources[0].identity).toBeUndefined();
+    expect(await readIdentity(sources[0])).toEqual({ name: 'Ada Lovelace', login: 'ada' });
+  });
+
+  test("Gradescope's folders that hold only the student's zip: each zip is opened", async () => {
+    writeFileSync(
+      path.join(dir, 'submission_metadata.yml'),
+      "submission_101:\n  :submitters:\n  - :name: Alan Turing\n    :sid: '4567890'\n",
+    );
+    mkdirSync(path.join(dir, 'submission_101'));
+    writeFileSync(path.join(dir, 'submission_101', 'ex5-9999999.zip'), await zipBuffer(handin('9999999')));
+    mkdirSync(path.join(dir, 'submission_102'));
+    writeFileSync(path.join(dir, 'submission_102', 'ex5-1234567.zip'), await zipBuffer(handin('1234567')));
+    mkdirSync(path.join(dir, 'submission_103'));
+    writeFileSync(
+      path.join(dir, 'submission_103', 'handin.zip'),
+      await zipBuffer(handin('2345678', 'handin/')),
+    );
+    mkdirSync(path.join(dir, 'submission_104'));
+    writeFileSync(path.join(dir, 'submission_104', 'notes.txt'), 'no hand-in');
+    const { sources } = await findSubmissions(dir);
+    // the platform's :sid: first, then the zip's name, then its README; a folder without either stays a row
+    expect(sources.map((source) => [source.id, source.kind, path.basename(source.path)])).toEqual([
+      ['1234567', 'zip', 'ex5-1234567.zip'],
+      ['2345678', 'zip', 'handin.zip'],
+      ['4567890', 'zip', 'ex5-9999999.zip'],
+      ['submission_104', 'folder', 'submission_104'],
+    ]);
+    for (const source of sources.slice(0, 3)) {
+      const files = await readSubmission(source);
+      expect([...files.keys()].sort()).toEqual([...NAMES].sort());
+    }
+    expect((await readSubmission(sources[0])).get('gmm.ts')!.toString()).toBe('// 1234567 gmm.ts\n');
+    expect(await unreadableReason(sources[3])).toMatch(/none of gmm\.ts/);
+
+    // the same export as one zip: the same IDs
+    const archive = path.join(os.tmpdir(), `ex5-gradescope-${path.basename(dir)}`);
+    mkdirSync(archive);
+    try {
+      await writeZipIn(archive, 'export.zip', [
+        { name: 'submission_metadata.yml', content: readFileSync(path.join(dir, 'submission_metadata.yml')) },
+        { name: 'submission_101/ex5-9999999.zip', content: await zipBuffer(handin('9999999')) },
+        { name: 'submission_103/handin.zip', content: await zipBuffer(handin('2345678', 'handin/')) },
+      ]);
+      const zipped = await findSubmissions(archive);
+      expect(zipped.sources.map((source) => [source.id, source.kind])).toEqual([
+        ['2345678', 'zip'],
+        ['4567890', 'zip'],
+      ]);
+    } finally {
+      rmSync(archive, { recursive: true, force: true });
+    }
+  });
+
+  test('a folder with submission files and a zip beside them is graded from its files', async () => {
+    mkdirSync(path.join(dir, 'ex5-a', 'inner'), { recursive: true });
+    for (const name of NAMES) writeFileSync(path.join(dir, 'ex5-a', 'inner', name), name);
+    writeFileSync(path.join(dir, 'ex5-a', 'old.zip'), await zipBuffer(handin('1234567')));
+    const { sources } = await findSubmissions(dir);
+    expect(sources.map((source) => [source.id, source.kind])).toEqual([['a', 'folder']]);
   });
 
   test('gradescopeIds reads the first submitter of each folder', () => {

@@ -26,6 +26,8 @@ export interface SubmissionSource {
   bytes?: Buffer;
   entries?: Map<string, Buffer>;
   problem?: string;
+  /** Name and login from its README when discovery already read it for the ID (read once, not again). */
+  identity?: HandinIdentity;
 }
 
 /** An entry of the submissions folder that is no submission, and why it was left out. */
@@ -92,15 +94,19 @@ export function readmeIdentity(text: string): HandinIdentity {
 
 /** The hand-in's name and login for the gradebook; empty when it holds no README (or two that differ). */
 export async function readIdentity(source: SubmissionSource): Promise<HandinIdentity> {
+  if (source.identity) return source.identity;
   try {
-    const found = [...(await readRaw(source, isReadme)).values()].map((bytes) =>
-      readmeIdentity(bytes.toString('utf8')),
-    );
-    const distinct = new Set(found.map((identity) => JSON.stringify(identity)));
-    return distinct.size === 1 ? found[0] : {};
+    return readmeIdentityOf(await readRaw(source, isReadme));
   } catch {
     return {}; // reading the submission itself will say what is wrong
   }
+}
+
+/** The one name and login the READMEs give (two that differ give none). */
+function readmeIdentityOf(found: Map<string, Buffer>): HandinIdentity {
+  const identities = [...found.values()].map((bytes) => readmeIdentity(bytes.toString('utf8')));
+  const distinct = new Set(identities.map((identity) => JSON.stringify(identity)));
+  return distinct.size === 1 ? identities[0] : {};
 }
 
 /** Submission folder → student ID from a Gradescope `submission_metadata.yml` (`:sid:` of the first submitter). */
@@ -146,12 +152,25 @@ export async function findSubmissions(dir: string): Promise<Discovery> {
     if (entry.name.startsWith('.') || IGNORED_FOLDERS.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      candidates.push({
-        name: entry.name,
-        // the platform knows who handed in; a README is the student's word
-        id: metadata.get(entry.name) ?? (await folderMetadataId(full)) ?? (await folderReadmeId(full)),
-        source: { path: full, kind: 'folder' },
-      });
+      // the platform knows who handed in; a README is the student's word
+      const platformId = metadata.get(entry.name) ?? (await folderMetadataId(full));
+      const zips = await zipsInsteadOfFiles(full);
+      // a platform's per-student folder that holds the student's zip, as inside a zip of all of them
+      for (const zip of zips) {
+        candidates.push({
+          name: entry.name,
+          id: platformId ?? embeddedId(zip),
+          source: { path: path.join(full, zip), kind: 'zip' },
+        });
+      }
+      if (zips.length === 0) {
+        const readme = platformId === undefined ? await folderReadme(full) : {};
+        candidates.push({
+          name: entry.name,
+          id: platformId ?? readme.id,
+          source: { path: full, kind: 'folder', ...(readme.identity && { identity: readme.identity }) },
+        });
+      }
     } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.zip')) {
       const id = embeddedId(entry.name);
       if (id === undefined && (await isArchiveOfSubmissions(full))) {
@@ -218,12 +237,15 @@ async function identify(candidates: Candidate[]): Promise<SubmissionSource[]> {
     });
     const lastResort = () => nameId(name) ?? safeId(name);
     let id = candidate.id;
+    let identity: HandinIdentity | undefined;
     let source: SubmissionSource | undefined;
     if (candidate.source.kind === 'unreadable') {
       id ??= /(?:^|[_\s])ex5-([A-Za-z0-9]+)/i.exec(name)?.[1] ?? lastResort();
     } else if (id === undefined && candidate.source.kind !== 'folder') {
       try {
-        id = readmeIdOf(await readRaw({ id: '', ...candidate.source }, (entry) => isReadme(entry)));
+        const readmes = await readRaw({ id: '', ...candidate.source }, isReadme);
+        id = readmeIdOf(readmes);
+        identity = readmeIdentityOf(readmes); // kept for the gradebook: the zip is not opened again for it
       } catch (error) {
         if (!(error instanceof UnreadableSubmissionError)) throw error;
         source = unreadable(lastResort(), error.message);
@@ -240,7 +262,7 @@ async function identify(candidates: Candidate[]): Promise<SubmissionSource[]> {
     if (!source && !ID_PATTERN.test(id)) {
       source = unreadable(safeId(id), `${name}: ID '${id}' may hold only letters, digits, '.', '_' and '-'`);
     }
-    source ??= { id, ...candidate.source };
+    source ??= { id, ...candidate.source, ...(identity && { identity }) };
     const previous = byId.get(source.id);
     if (previous) {
       let n = 2;
@@ -267,13 +289,37 @@ function readmeIdOf(found: Map<string, Buffer>): string | undefined {
   return ids.size === 1 ? [...ids][0] : undefined;
 }
 
-/** The ID in a folder's README.md (at its root or one folder down), if any. */
-async function folderReadmeId(dir: string): Promise<string | undefined> {
+/** The ID, name and login in a folder's README.md (at its root or one folder down), read once. */
+async function folderReadme(dir: string): Promise<{ id?: string; identity?: HandinIdentity }> {
   try {
-    return readmeIdOf(await readFolder(dir, DEFAULT_ZIP_LIMITS, isReadme));
+    const readmes = await readFolder(dir, DEFAULT_ZIP_LIMITS, isReadme);
+    return { id: readmeIdOf(readmes), identity: readmeIdentityOf(readmes) };
   } catch {
-    return undefined; // reading the submission itself will say what is wrong
+    return {}; // reading the submission itself will say what is wrong
   }
+}
+
+/**
+ * The zips at a folder's root when it holds no submission files (at its root or one folder down), as a
+ * platform's per-student folder holds a student's `ex5-<ID>.zip`; none otherwise.
+ */
+async function zipsInsteadOfFiles(dir: string): Promise<string[]> {
+  const listing = async (folder: string) =>
+    (await readdir(folder, { withFileTypes: true }).catch(() => [])).filter(
+      (entry) => !entry.name.startsWith('.') && !IGNORED_FOLDERS.has(entry.name),
+    );
+  const entries = await listing(dir);
+  const zips: string[] = [];
+  for (const entry of entries) {
+    if (FILE_NAMES.includes(entry.name)) return [];
+    if (
+      entry.isDirectory() &&
+      (await listing(path.join(dir, entry.name))).some((inner) => FILE_NAMES.includes(inner.name))
+    )
+      return [];
+    if (entry.isFile() && entry.name.toLowerCase().endsWith('.zip')) zips.push(entry.name);
+  }
+  return zips.sort((a, b) => a.localeCompare(b));
 }
 
 /** The `:sid:` of a Gradescope submission folder's own submission_metadata.yml, if any. */
@@ -354,10 +400,11 @@ async function archiveCandidates(file: string, skipped: SkippedEntry[]): Promise
     const base = path.posix.basename(name);
     if (base.startsWith('.')) continue;
     if (name.toLowerCase().endsWith('.zip') && name.split('/').length <= 2) {
-      // a zip at the top, or in a platform's per-student folder
+      // a zip at the top, or in a platform's per-student folder (Gradescope's :sid: for it first)
+      const folder = name.includes('/') ? name.split('/')[0] : undefined;
       candidates.push({
         name: base,
-        id: embeddedId(base),
+        id: (folder !== undefined ? metadata.get(folder) : undefined) ?? embeddedId(base),
         source: { path: path.join(file, name), kind: 'zip', bytes: bytesOf(name) },
       });
     } else if (name.includes('/')) {
