@@ -59,6 +59,12 @@ function outcome(id: string): SubmissionOutcome {
   return found;
 }
 
+/** The feedback pages index.html links to. */
+function indexLinks(resultsDir: string): Set<string> {
+  const index = readFileSync(path.join(resultsDir, 'index.html'), 'utf8');
+  return new Set([...index.matchAll(/<a href="(feedback\/[^"]+)"/g)].map((match) => match[1]));
+}
+
 function writeZip(file: string, entries: Record<string, string>): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const [name, content] of Object.entries(entries)) zip.addBuffer(Buffer.from(content), name);
@@ -162,6 +168,8 @@ describe('a batch of folders and zips', () => {
     expect(feedback).toMatch(/total\s+7\/10/);
     expect(feedback.includes('\u001b[')).toBe(false); // no colour codes in a file
     expect(readFileSync(path.join(results, 'feedback', 'corrupt.txt'), 'utf8')).toMatch(/status: unreadable/);
+    expect(readFileSync(path.join(results, 'feedback', 'zipped.html'), 'utf8')).toContain('points below 10');
+    expect(indexLinks(results)).toEqual(new Set(result.outcomes.map((o) => `feedback/${o.id}.html`)));
   });
 
   test('--resume keeps graded records and regrades what changed', async () => {
@@ -183,6 +191,11 @@ describe('a batch of folders and zips', () => {
     expect(again.resumed).toBe(2);
     expect(again.outcomes.find((o) => o.id === 'full')).toMatchObject({ status: 'graded', score: 9 });
     expect(readFileSync(recordPath(path.join(work, 'results'), 'zipped'), 'utf8')).toBe(recordOfZipped);
+    // as the command does after every run: index.html lists the rows taken from records too
+    await writeBatchResults(path.join(work, 'results'), again.outcomes);
+    expect(indexLinks(path.join(work, 'results'))).toEqual(
+      new Set(['corrupt', 'exit', 'full', 'zipped'].map((id) => `feedback/${id}.html`)),
+    );
   }, 120_000);
 
   test('a broken hidden fixture set stops the batch before the first submission', async () => {

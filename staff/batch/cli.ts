@@ -2,7 +2,7 @@
  * npm run grade:batch -- SUBMISSIONS_DIR --out RESULTS_DIR [--jobs N] [--timeout S] [--memory MB]
  *                        [--resume | --retry-failed | --regrade ID…] [--hidden DIR] [--no-sandbox]
  * Grades every submission (folder or .zip) in SUBMISSIONS_DIR, its code in a sandboxed candidate, and
- * writes gradebook.csv, results.json and feedback/<id>.txt into RESULTS_DIR. Exit 0 when the batch
+ * writes gradebook.csv, results.json, feedback/<id>.txt and .html, and index.html into RESULTS_DIR. Exit 0 when the batch
  * ran, whatever the scores; 1 when the grader's own files changed during the batch (they never should).
  */
 import { existsSync, statSync } from 'node:fs';
@@ -41,7 +41,7 @@ const program = command('grade:batch', 'Grades a folder of submissions, each in 
   'npm run grade:batch -- hand-ins/ --out results/ --regrade 1234567 2345678',
 ])
   .argument('<submissions>', 'a folder of submission folders and ex5-<ID>.zip files')
-  .requiredOption('--out <dir>', 'where gradebook.csv, results.json and feedback/ go')
+  .requiredOption('--out <dir>', 'where index.html, gradebook.csv, results.json and feedback/ go')
   .option('--jobs <n>', 'submissions graded at once', positiveInteger, defaultJobs())
   .option('--timeout <seconds>', 'time limit per submission', positiveNumber, DEFAULT_LIMITS.timeoutMs / 1000)
   .option('--memory <MB>', 'memory limit per submission', positiveInteger, DEFAULT_LIMITS.memoryMb)
@@ -124,7 +124,7 @@ await runCommand<Options>(program, async (values, [submissionsArgument]) => {
   if (result === undefined) return 130; // 128 + SIGINT, as shells report an interrupted command
   await writeBatchResults(resultsDir, result.outcomes);
   process.stdout.write(`${formatSummary(result.outcomes, result)}\n`);
-  process.stdout.write(`results: ${resultsDir}/gradebook.csv, results.json, feedback/\n`);
+  process.stdout.write(`results: ${resultsDir}/index.html, gradebook.csv, results.json, feedback/\n`);
 
   const changed = treeDifferences(before, await hashTree(PROJECT_ROOT));
   if (changed.length > 0) {

@@ -1,7 +1,7 @@
 /**
  * Writers for a batch, one per format, all from the same outcomes: gradebook.csv for the TA's
- * spreadsheet, results.json with every test of every student, feedback/<id>.txt per student, and the
- * summary printed on the terminal.
+ * spreadsheet, results.json with every test of every student, feedback/<id>.txt and .html per student,
+ * index.html for the TA (html/), and the summary printed on the terminal.
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import Table from 'cli-table3';
 import { formatReportTable } from '../../grader/format/table.js';
 import { GROUPS } from '../../grader/results.js';
 import type { BatchResult } from './batch.js';
+import { writeHtmlPages } from './html/pages.js';
 import { STATUSES, type SubmissionOutcome } from './outcome.js';
 
 export const GRADEBOOK_COLUMNS = [
@@ -73,6 +74,7 @@ export async function writeBatchResults(resultsDir: string, outcomes: Submission
   for (const outcome of outcomes) {
     await writeFile(path.join(resultsDir, 'feedback', `${outcome.id}.txt`), formatFeedback(outcome));
   }
+  await writeHtmlPages(resultsDir, outcomes);
 }
 
 /** Counts of scores in ten equal bins of the maximum, as bars. */
