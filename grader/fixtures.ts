@@ -35,6 +35,13 @@ export interface AttentionCase {
   weights: { cAttn: { kernel: number[][]; bias: number[] }; cProj: { kernel: number[][]; bias: number[] } };
   x: number[][][]; // [B, T, C]
   y: number[][][]; // [B, T, C]
+  /** Some cases: gradients of Σ y · projection with respect to x and to each weight (same shapes). */
+  projection?: number[][][]; // [B, T, C]
+  gradients?: {
+    x: number[][][];
+    cAttn: { kernel: number[][]; bias: number[] };
+    cProj: { kernel: number[][]; bias: number[] };
+  };
 }
 
 export interface GPTCase {
@@ -52,6 +59,8 @@ export interface StepCase {
   targets: number[][]; // [B, T]
   loss: number;
   accuracy: number;
+  /** d loss / d logits [B, T, V]. */
+  gradient: number[][][];
 }
 
 export interface TopKCase {

@@ -6,6 +6,8 @@ import { PROJECT_ROOT } from '../harness/submission.js';
 import { FixtureError } from './fixtures.js';
 import { DEFAULT_FIXTURES_DIR, gradeSubmission, PUBLIC_HIDDEN_NOTE } from './grade.js';
 import { formatReportTable } from './format/table.js';
+import { NO_ANSWER } from './candidate/client.js';
+import { loadRubric } from './rubric.js';
 
 let scratch: string;
 beforeAll(() => {
@@ -45,6 +47,34 @@ describe('gradeSubmission', () => {
     const report = await gradeSubmission(partial);
     expect(report.tests.filter((t) => t.passed).map((t) => t.id)).toEqual(['gmm.loss']);
   });
+
+  test('a call past its test limit (rubric.json callSeconds) fails naming the test and the procedure', async () => {
+    const hanging = path.join(scratch, 'endless-sampling');
+    cpSync(path.join(PROJECT_ROOT, 'reference'), hanging, { recursive: true });
+    const generation = readFileSync(path.join(hanging, 'generation.ts'), 'utf8');
+    const start =
+      'export function sampleNextTokens(logits: tf.Tensor2D, rng: Rng, topK?: number): Int32Array {';
+    expect(generation).toContain(start);
+    writeFileSync(
+      path.join(hanging, 'generation.ts'),
+      generation.replace(start, `${start}\n  for (;;) rng.uniform();`),
+    );
+    const seconds = loadRubric().find((entry) => entry.id === 'generation.seed')?.callSeconds;
+    expect(seconds).toBeDefined();
+    const override = process.env.EX5_CALL_TIMEOUT_S; // it would replace every test's own limit
+    delete process.env.EX5_CALL_TIMEOUT_S;
+    const started = performance.now();
+    const report = await gradeSubmission(hanging, { only: ['generation'] }).finally(() => {
+      if (override !== undefined) process.env.EX5_CALL_TIMEOUT_S = override;
+    });
+    const seed = report.tests.find((t) => t.id === 'generation.seed');
+    expect(seed?.reason).toBe(
+      `${NO_ANSWER} ${seconds} s: [generation.seed] generation.sampleNextTokens (an endless loop?)`,
+    );
+    expect(report.tests.find((t) => t.id === 'generation.topk')?.passed).toBe(true);
+    // the limit is the test's own, not the 60 s default
+    expect(performance.now() - started).toBeLessThan((seconds! + 30) * 1000);
+  }, 120_000);
 
   test('a hidden fixture set missing a file stops grading before it starts, naming the file', async () => {
     const hidden = path.join(scratch, 'hidden-without-topk');

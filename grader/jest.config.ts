@@ -16,7 +16,7 @@ const config: Config = {
   reporters: ['<rootDir>/grader/runner/reporter.js'],
   // in band: no submission code runs in Jest's processes, so the suites may share the reporter's
   maxWorkers: 1,
-  // each call to the candidate has its own limit (EX5_CALL_TIMEOUT_S); a test makes many
+  // each call to the candidate has its own limit (rubric.json callSeconds); a test makes many
   testTimeout: 900_000,
 };
 

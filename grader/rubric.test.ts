@@ -1,5 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { loadRubric, idOfTitle, testTitle } from './rubric.js';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_CALL_SECONDS, loadRubric, idOfTitle, testTitle } from './rubric.js';
 import { suiteOf } from './scorer.js';
 
 describe('the rubric', () => {
@@ -25,6 +27,17 @@ describe('the rubric', () => {
   test('titles carry the id, and the id is found again', () => {
     for (const entry of rubric) expect(idOfTitle(testTitle(entry))).toBe(entry.id);
     expect(idOfTitle('a title without an id')).toBeUndefined();
+  });
+
+  test('every call limit (callSeconds) is a number of seconds, and a bad one is an error naming the entry', () => {
+    for (const entry of rubric) expect(entry.callSeconds ?? DEFAULT_CALL_SECONDS).toBeGreaterThanOrEqual(5);
+    const bad = path.join(mkdtempSync(path.join(os.tmpdir(), 'ex5-rubric-')), 'rubric.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({ tests: [{ id: 'gmm.a', group: 'GMM', points: 1, name: 'a', callSeconds: '20' }] }),
+    );
+    expect(() => loadRubric(bad)).toThrow(/tests\[0\] \(gmm\.a\): bad callSeconds 20/);
+    rmSync(path.dirname(bad), { recursive: true, force: true });
   });
 
   test('a bad rubric is an error naming the entry', () => {

@@ -8,7 +8,12 @@ export interface RubricEntry {
   points: number;
   name: string;
   hidden: boolean;
+  /** The time limit of each candidate call made while this test runs, in seconds. */
+  callSeconds?: number;
 }
+
+/** A test's per-call limit when its rubric entry gives none (rubric.json's `callSeconds`). */
+export const DEFAULT_CALL_SECONDS = 60;
 
 export class RubricError extends Error {
   override name = 'RubricError';
@@ -23,7 +28,7 @@ export function loadRubric(file: URL | string = RUBRIC_FILE): RubricEntry[] {
   const seen = new Set<string>();
   return raw.tests.map((entry: Record<string, unknown>, index: number) => {
     const where = `${String(file)}: tests[${index}]`;
-    const { id, group, points, name, hidden = false } = entry;
+    const { id, group, points, name, hidden = false, callSeconds = DEFAULT_CALL_SECONDS } = entry;
     if (typeof id !== 'string' || !/^[a-z]+\.[a-z-]+$/.test(id))
       throw new RubricError(`${where}: bad id ${id}`);
     if (seen.has(id)) throw new RubricError(`${where}: id ${id} appears twice`);
@@ -33,7 +38,9 @@ export function loadRubric(file: URL | string = RUBRIC_FILE): RubricEntry[] {
       throw new RubricError(`${where} (${id}): bad points ${points}`);
     if (typeof name !== 'string' || name === '') throw new RubricError(`${where} (${id}): missing name`);
     if (typeof hidden !== 'boolean') throw new RubricError(`${where} (${id}): hidden must be true or false`);
-    return { id, group: group as Group, points, name, hidden };
+    if (typeof callSeconds !== 'number' || !(callSeconds > 0))
+      throw new RubricError(`${where} (${id}): bad callSeconds ${callSeconds}`);
+    return { id, group: group as Group, points, name, hidden, callSeconds };
   });
 }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../lib/random.js';
 import { expectNoTensorLeaks } from '../harness/testing/leaks.js';
 import { CausalSelfAttention } from './attention.js';
-import { attentionOracle } from './oracles/gpt.js';
+import { attentionGradientOracle, attentionOracle } from './oracles/gpt.js';
 
 /** Relative error in the max norm: max |a − e| / max |e|. */
 function worstRelative(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
@@ -47,6 +47,62 @@ describe('reference CausalSelfAttention', () => {
     expect(worstRelative(y, oracleOf(attention, x))).toBeLessThan(1e-5);
     x.dispose();
     attention.dispose();
+  });
+
+  test.each([
+    [3, 1, 4],
+    [2, 2, 6],
+  ])(
+    'with %i heads, B = %i, T = %i, has the gradients of the float64 oracle (finite differences)',
+    (nHead, B, T) => {
+      const rng = new Rng(40 + T);
+      const attention = new CausalSelfAttention(12, nHead, 6, rng);
+      const x = tf.tensor3d(rng.normals(B * T * 12), [B, T, 12]);
+      const projection = tf.tensor3d(rng.normals(B * T * 12), [B, T, 12]);
+      const objective = (input: tf.Tensor) =>
+        tf.sum(tf.mul(attention.apply(input as tf.Tensor3D), projection));
+      const dx = tf.tidy(() => tf.grad(objective)(x).dataSync());
+      const { value, grads } = tf.variableGrads(() => objective(x) as tf.Scalar, attention.variables());
+      const weights = attention.getWeights();
+      const numbers = {
+        cAttn: { kernel: weights.cAttn.kernel.dataSync(), bias: weights.cAttn.bias.dataSync() },
+        cProj: { kernel: weights.cProj.kernel.dataSync(), bias: weights.cProj.bias.dataSync() },
+      };
+      const exact = attentionGradientOracle(x.arraySync(), numbers, nHead, projection.arraySync());
+      expect(worstRelative(dx, exact.x.flat(2))).toBeLessThan(1e-5);
+      const [cAttnKernel, cAttnBias, cProjKernel, cProjBias] = attention
+        .variables()
+        .map((variable) => grads[variable.name].dataSync());
+      expect(worstRelative(cAttnKernel, exact.cAttn.kernel)).toBeLessThan(1e-5);
+      expect(worstRelative(cAttnBias, exact.cAttn.bias)).toBeLessThan(1e-5);
+      expect(worstRelative(cProjKernel, exact.cProj.kernel)).toBeLessThan(1e-5);
+      expect(worstRelative(cProjBias, exact.cProj.bias)).toBeLessThan(1e-5);
+      // the key and query columns get a gradient too (the mask and softmax are on the tape)
+      expect(Math.max(...Array.from(exact.cAttn.kernel, Math.abs))).toBeGreaterThan(1e-3);
+      tf.dispose([x, projection, value, ...Object.values(grads), weights as unknown as tf.TensorContainer]);
+      attention.dispose();
+    },
+  );
+
+  test('the float64 gradient oracle agrees with the analytic gradient of a linear case', () => {
+    // T = 1: attention is x · Wv + bv then the projection, so d(Σ y · P)/d bProj = Σ_b P[b][0]
+    const C = 4;
+    const rng = new Rng(9);
+    const kernel = (rows: number, columns: number) =>
+      Array.from({ length: rows }, () => Array.from(rng.normals(columns)));
+    const weights = {
+      cAttn: { kernel: kernel(C, 3 * C), bias: Array.from(rng.normals(3 * C)) },
+      cProj: { kernel: kernel(C, C), bias: Array.from(rng.normals(C)) },
+    };
+    const x = [[Array.from(rng.normals(C))], [Array.from(rng.normals(C))]];
+    const projection = [[Array.from(rng.normals(C))], [Array.from(rng.normals(C))]];
+    const exact = attentionGradientOracle(x, weights, 2, projection);
+    exact.cProj.bias.forEach((value, c) =>
+      expect(value).toBeCloseTo(projection[0][0][c] + projection[1][0][c], 8),
+    );
+    // with one position, q and k do not matter: their columns get no gradient
+    for (let i = 0; i < C; i++)
+      for (let o = 0; o < 2 * C; o++) expect(Math.abs(exact.cAttn.kernel[i * 3 * C + o])).toBeLessThan(1e-8);
   });
 
   test('is causal: changing a later position leaves earlier outputs unchanged', () => {

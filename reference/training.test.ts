@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../lib/random.js';
 import { expectNoTensorLeaks } from '../harness/testing/leaks.js';
-import { gptLossOracle, lastCharacterAccuracyOracle } from './oracles/gpt.js';
+import { gptLossGradientOracle, gptLossOracle, lastCharacterAccuracyOracle } from './oracles/gpt.js';
 import { gptLoss, lastCharacterAccuracy } from './training.js';
 
 const [B, T, V] = [3, 4, 7];
@@ -38,6 +38,25 @@ describe('reference gptLoss', () => {
         });
       }),
     );
+    tf.dispose([logits, targets]);
+  });
+
+  test('has the gradient of the float64 oracle, also for logit gaps where float32 exp underflows', () => {
+    // scale 60: gaps beyond 104 make softmax 0 in float32, and log(softmax) infinite
+    const large = logitValues.map((sequence) => sequence.map((row) => row.map((x) => 20 * x)));
+    const exact = gptLossGradientOracle(large, targetValues).flat(2);
+    const [logits, targets] = [tf.tensor3d(large), tf.tensor2d(targetValues, [B, T], 'int32')];
+    const loss = tf.tidy(() => gptLoss(logits, targets).dataSync()[0]);
+    const gradient = tf.tidy(() =>
+      tf
+        .grad((x: tf.Tensor) => gptLoss(x as tf.Tensor3D, targets))(logits)
+        .dataSync(),
+    );
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(loss).toBeCloseTo(gptLossOracle(large, targetValues), 3);
+    exact.forEach((value, i) => expect(Math.abs(gradient[i] - value)).toBeLessThan(1e-6));
+    // the oracle itself: each row of softmax − one-hot sums to 0, so the whole gradient does
+    expect(Math.abs(exact.reduce((a, b) => a + b, 0))).toBeLessThan(1e-12);
     tf.dispose([logits, targets]);
   });
 

@@ -38,7 +38,10 @@ export interface CandidateOptions {
   projectRoot: string;
   mode: SandboxMode;
   memoryMb: number;
+  /** A call's limit when its test gives none (EX5_CALL_TIMEOUT_S, default 60 s). */
   callTimeoutMs: number;
+  /** EX5_CALL_TIMEOUT_S was given: it overrides every test's own limit (rubric.json's callSeconds). */
+  callTimeoutFixed?: boolean;
   /** CPU seconds the candidate may use in all. */
   cpuSeconds: number;
   /** Where to append this candidate's timings (one JSON line), if anywhere. */
@@ -56,6 +59,7 @@ export function candidateOptionsFromEnv(): CandidateOptions {
     mode: (process.env.EX5_SANDBOX as SandboxMode | undefined) || chooseSandbox(),
     memoryMb: Number(process.env.EX5_CANDIDATE_MEMORY_MB || 2048),
     callTimeoutMs,
+    callTimeoutFixed: Boolean(process.env.EX5_CALL_TIMEOUT_S),
     cpuSeconds: Number(process.env.EX5_CANDIDATE_CPU_S || 600),
     timingsFile: process.env.EX5_TIMINGS_FILE || undefined,
   };
@@ -172,10 +176,10 @@ class Running {
   }
 
   /** Waits for the reply to `id` (or the ready line), the end of the process, or the time limit. */
-  wait(id: number | typeof READY, timeoutMs: number): Promise<Outcome> {
+  wait(id: number | typeof READY, timeoutMs: number, what = 'starting'): Promise<Outcome> {
     return new Promise((resolve) => {
       const timer = setTimeout(
-        () => this.kill(`${NO_ANSWER} ${timeoutMs / 1000} s (an endless loop?)`),
+        () => this.kill(`${NO_ANSWER} ${timeoutMs / 1000} s: ${what} (an endless loop?)`),
         timeoutMs,
       );
       const done = (outcome: Outcome) => {
@@ -234,15 +238,21 @@ export class Candidate {
 
   constructor(private readonly options: CandidateOptions) {}
 
-  /** Runs a procedure in the candidate; its error, or why the candidate gave no answer, fails the test. */
-  async call(procedure: string, args: unknown): Promise<unknown> {
+  /**
+   * Runs a procedure in the candidate; its error, or why the candidate gave no answer, fails the test.
+   * `limit`: the running test and its per-call seconds (rubric.json), named in a timeout's message.
+   */
+  async call(procedure: string, args: unknown, limit?: { test: string; seconds: number }): Promise<unknown> {
     if (this.deadReason !== undefined) throw new CandidateFailure(this.deadReason);
     const state = shared();
     const running = await this.started(state);
     const id = ++state.nextId;
     const begun = performance.now();
     running.send(JSON.stringify({ id, procedure, args }));
-    const outcome = await running.wait(id, this.options.callTimeoutMs);
+    const timeoutMs =
+      limit && !this.options.callTimeoutFixed ? limit.seconds * 1000 : this.options.callTimeoutMs;
+    const what = `${limit ? `[${limit.test}] ` : ''}${procedure}`;
+    const outcome = await running.wait(id, timeoutMs, what);
     state.timings.calls++;
     state.timings.callMs += performance.now() - begun;
     if ('ended' in outcome) throw new CandidateFailure(this.lost(state, outcome.ended));

@@ -178,6 +178,25 @@ class CountingGPT implements GPTInterface {
   dispose = () => {};
 }
 
+/**
+ * A stand-in GPT whose next-token distribution is spread: the logits at each position are
+ * table[token at that position], so generate() draws a Markov chain whose transitions the judge counts.
+ * It records every context it sees and refuses contexts longer than blockSize, as CountingGPT does.
+ */
+class MarkovGPT extends CountingGPT {
+  constructor(
+    config: GPTConfig,
+    private readonly table: number[][],
+  ) {
+    super(config);
+  }
+  override logits(idx: tf.Tensor2D): tf.Tensor3D {
+    tf.dispose(super.logits(idx));
+    const context = this.contexts[this.contexts.length - 1];
+    return tf.tensor3d([context.map((token) => this.table[token])]);
+  }
+}
+
 async function generation(): Promise<GenerationModule> {
   return part('generation');
 }
@@ -302,6 +321,43 @@ export const PROCEDURES: Record<string, (args: Args) => Promise<unknown>> = {
     }
   },
 
+  /**
+   * Gradients of Σ apply(x) · projection with respect to x and to each trainable variable, the latter
+   * in the order variables() lists them, each with its shape (the judge tells them apart by shape).
+   */
+  'attention.gradients': async (args) => {
+    const { CausalSelfAttention } = await part('attention');
+    const [nEmbd, nHead, blockSize] = [args.nEmbd, args.nHead, args.blockSize] as number[];
+    const attention: CausalSelfAttention = call(
+      'new CausalSelfAttention',
+      () => new CausalSelfAttention(nEmbd, nHead, blockSize, new Rng(0)),
+    );
+    try {
+      const weights = args.weights as PlainAttentionWeights;
+      const given: AttentionWeights = { cAttn: linear(weights.cAttn), cProj: linear(weights.cProj) };
+      call('CausalSelfAttention.setWeights', () => attention.setWeights(given));
+      const x = tf.tensor3d(args.x as number[][][]);
+      const projection = tf.tensor3d(args.projection as number[][][]);
+      const objective = (input: tf.Tensor) =>
+        tf.sum(tf.mul(attention.apply(input as tf.Tensor3D), projection));
+      const dx = call('gradient of CausalSelfAttention.apply with respect to x', () => tf.grad(objective)(x));
+      const variables = call('CausalSelfAttention.variables', () => attention.variables());
+      const { value, grads } = call(
+        'gradient of CausalSelfAttention.apply with respect to its variables',
+        () => tf.variableGrads(() => objective(x) as tf.Scalar, variables),
+      );
+      value.dispose();
+      return {
+        x: encode(dx),
+        variables: variables
+          .filter((variable) => grads[variable.name] !== undefined)
+          .map((variable) => encode(grads[variable.name])),
+      };
+    } finally {
+      release(attention);
+    }
+  },
+
   /** lib/gpt's GPT around the submission's attention, with given weights: logits of idx. */
   'attention.gpt': async (args) => {
     const { CausalSelfAttention } = await part('attention');
@@ -330,6 +386,17 @@ export const PROCEDURES: Record<string, (args: Args) => Promise<unknown>> = {
     const training = await part('training');
     const [logits, targets] = stepInputs(args);
     return encode(call('gptLoss', () => training.gptLoss(logits, targets)));
+  },
+
+  /** d gptLoss / d logits, through the submission's own loss. */
+  'training.gptLossGradient': async (args) => {
+    const training = await part('training');
+    const [logits, targets] = stepInputs(args);
+    return encode(
+      call('gradient of gptLoss with respect to the logits', () =>
+        tf.grad((input: tf.Tensor) => training.gptLoss(input as tf.Tensor3D, targets))(logits),
+      ),
+    );
   },
 
   'training.lastCharacterAccuracy': async (args) => {
@@ -379,21 +446,23 @@ export const PROCEDURES: Record<string, (args: Args) => Promise<unknown>> = {
     );
   },
 
-  /** n draws from one row of logits, as one call on a batch of n copies of the row. */
+  /** One call on a batch of n copies of the given rows, interleaved: batch row i is rows[i mod R]. */
   'generation.sampleNextTokens': async (args) => {
     const { sampleNextTokens } = await generation();
-    const row = args.row as number[];
-    const logits = tf.tensor2d(row, [1, row.length]).tile([args.n as number, 1]) as tf.Tensor2D;
+    const rows = args.rows as number[][];
+    const logits = tf.tensor2d(rows).tile([args.n as number, 1]) as tf.Tensor2D;
     const topK = args.topK as number | undefined;
     return encode(
       call('sampleNextTokens', () => sampleNextTokens(logits, new Rng(args.seed as number), topK)),
     );
   },
 
-  /** generate() with the counting stand-in model: the tokens, and every context the model saw. */
+  /** generate() with a stand-in model (counting, or Markov with `table`): the tokens, every context seen. */
   'generation.generate': async (args) => {
     const { generate } = await generation();
-    const model = new CountingGPT(args.config as GPTConfig);
+    const config = args.config as GPTConfig;
+    const table = args.table as number[][] | undefined;
+    const model = table ? new MarkovGPT(config, table) : new CountingGPT(config);
     const tokens = call(args.label as string, () =>
       generate(
         model,

@@ -1,7 +1,16 @@
 import { Rng } from '../../lib/random.js';
 import type { AttentionCase } from '../fixtures.js';
 import { askRecord, askReturned, read } from '../support/calls.js';
-import { caseLabel, expectClose, expectTensor, fail, format, isClose, position3 } from '../support/check.js';
+import {
+  caseLabel,
+  expectClose,
+  expectTensor,
+  fail,
+  format,
+  isClose,
+  position3,
+  rowColumn,
+} from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 
 const APPLY = 'CausalSelfAttention.apply';
@@ -63,6 +72,66 @@ async function checkFixtures(cases: AttentionCase[]): Promise<void> {
   }
 }
 
+const VARIABLES = [
+  ['cAttn.kernel', (c: AttentionCase) => [c.nEmbd, 3 * c.nEmbd]],
+  ['cAttn.bias', (c: AttentionCase) => [3 * c.nEmbd]],
+  ['cProj.kernel', (c: AttentionCase) => [c.nEmbd, c.nEmbd]],
+  ['cProj.bias', (c: AttentionCase) => [c.nEmbd]],
+] as const;
+
+/**
+ * Gradients of Σ apply(x) · P (P a fixed random projection) with respect to x and to each variable
+ * (told apart by shape, which differ for every C > 1), against the reference's (fixtures) and thereby
+ * the float64 oracle's (staff/fixtures/fixtures.test.ts).
+ */
+async function checkGradients(cases: AttentionCase[]): Promise<void> {
+  for (const [index, c] of cases.entries()) {
+    if (!c.projection || !c.gradients) continue;
+    const [B, T, C] = [c.x.length, c.x[0].length, c.nEmbd];
+    const label = caseLabel(c.name, index);
+    const hint = () =>
+      'the values are right but not their gradient: compute the mask, softmax and products with tf ops on the tape, never on values read back';
+    const result = await askRecord(
+      'attention.gradients',
+      {
+        nEmbd: C,
+        nHead: c.nHead,
+        blockSize: c.blockSize,
+        weights: c.weights,
+        x: c.x,
+        projection: c.projection,
+      },
+      { x: read.returned, variables: read.returnedList },
+    );
+    expectClose(
+      `gradient of ${APPLY} with respect to x (${label})`,
+      expectTensor(`gradient of ${APPLY} with respect to x`, result.x, [B, T, C]),
+      c.gradients.x.flat(2),
+      { where: position3(T, C), hint },
+    );
+    const expected = [
+      c.gradients.cAttn.kernel.flat(),
+      c.gradients.cAttn.bias,
+      c.gradients.cProj.kernel.flat(),
+      c.gradients.cProj.bias,
+    ];
+    for (const [v, [name, shapeOf]] of VARIABLES.entries()) {
+      const shape = shapeOf(c);
+      const found = result.variables.find((g) => g.kind === 'tensor' && g.shape.join() === shape.join());
+      if (!found)
+        fail(
+          `CausalSelfAttention.variables() (${label}): no trainable variable of shape [${shape}] (${name}) gets a gradient (list cAttn and cProj, kernel and bias, and keep them on the tape)`,
+        );
+      expectClose(
+        `gradient with respect to ${name} (${label})`,
+        expectTensor(`gradient with respect to ${name}`, found, shape),
+        expected[v],
+        { where: shape.length === 2 ? rowColumn(shape[1]) : (i) => `index ${i}`, hint },
+      );
+    }
+  }
+}
+
 /** The fixture case with T = blockSize and 3 heads: the one the property tests start from. */
 function fullCase(): AttentionCase {
   const c = publicFixture('attention').cases.find(
@@ -70,6 +139,15 @@ function fullCase(): AttentionCase {
   );
   if (!c) throw new Error('fixtures/attention.json has no 3-head case with T = blockSize');
   return c;
+}
+
+/**
+ * The cases the causal and look-back tests start from: T = blockSize with 3 heads, and the same window
+ * cut to B = 1 and T = blockSize − 2, where a mask built for blockSize or a squeezed batch axis shows.
+ */
+function propertyCases(): AttentionCase[] {
+  const c = fullCase();
+  return [c, { ...c, x: [c.x[0].slice(0, c.blockSize - 2)] }];
 }
 
 /** x with the positions chosen replaced by fresh normal values. */
@@ -107,43 +185,44 @@ describe('attention', () => {
   gradeTest('attention.fixtures', () => checkFixtures(publicFixture('attention').cases));
 
   gradeTest('attention.causal', async () => {
-    const c = fullCase();
-    const T = c.blockSize;
-    const C = c.nEmbd;
-    const rng = new Rng(5);
-    const changedInputs = Array.from({ length: T - 1 }, (_, t) => perturb(c.x, (s) => s > t, rng));
-    const [y, ...changed] = (await apply(fixtureLayer(c), [c.x, ...changedInputs])).outputs;
-    for (let t = 0; t < T - 1; t++) {
-      for (let i = 0; i < y.length; i++) {
-        const position = Math.floor(i / C) % T;
-        if (position <= t && !isClose(changed[t][i], y[i]))
-          fail(
-            `${APPLY}: changing the inputs after position ${t} changed the output at ${position3(T, C)(i)} from ${format(y[i])} to ${format(changed[t][i])} (mask the scores above the diagonal, before the softmax)`,
-          );
+    for (const c of propertyCases()) {
+      const [B, T, C] = [c.x.length, c.x[0].length, c.nEmbd];
+      const rng = new Rng(5);
+      const changedInputs = Array.from({ length: T - 1 }, (_, t) => perturb(c.x, (s) => s > t, rng));
+      const [y, ...changed] = (await apply(fixtureLayer(c), [c.x, ...changedInputs])).outputs;
+      for (let t = 0; t < T - 1; t++) {
+        for (let i = 0; i < y.length; i++) {
+          const position = Math.floor(i / C) % T;
+          if (position <= t && !isClose(changed[t][i], y[i]))
+            fail(
+              `${APPLY} (B=${B}, T=${T}): changing the inputs after position ${t} changed the output at ${position3(T, C)(i)} from ${format(y[i])} to ${format(changed[t][i])} (mask the scores above the diagonal, before the softmax)`,
+            );
+        }
       }
     }
   });
 
   gradeTest('attention.past', async () => {
-    const c = fullCase();
-    const [B, T, C] = [c.x.length, c.blockSize, c.nEmbd];
-    const rng = new Rng(6);
-    const changedInputs = Array.from({ length: T }, (_, s) => perturb(c.x, (t) => t === s, rng));
-    const [y, ...changed] = (await apply(fixtureLayer(c), [c.x, ...changedInputs])).outputs;
-    for (let s = 0; s < T; s++) {
-      for (let b = 0; b < B; b++)
-        for (let t = s; t < T; t++) {
-          let difference = 0;
-          for (let d = 0; d < C; d++)
-            difference = Math.max(
-              difference,
-              Math.abs(changed[s][(b * T + t) * C + d] - y[(b * T + t) * C + d]),
-            );
-          if (difference < 1e-4)
-            fail(
-              `${APPLY}: changing the input at position ${s} did not change the output at [${b}, ${t}] (position t attends to every s ≤ t: is the mask on the right side?)`,
-            );
-        }
+    for (const c of propertyCases()) {
+      const [B, T, C] = [c.x.length, c.x[0].length, c.nEmbd];
+      const rng = new Rng(6);
+      const changedInputs = Array.from({ length: T }, (_, s) => perturb(c.x, (t) => t === s, rng));
+      const [y, ...changed] = (await apply(fixtureLayer(c), [c.x, ...changedInputs])).outputs;
+      for (let s = 0; s < T; s++) {
+        for (let b = 0; b < B; b++)
+          for (let t = s; t < T; t++) {
+            let difference = 0;
+            for (let d = 0; d < C; d++)
+              difference = Math.max(
+                difference,
+                Math.abs(changed[s][(b * T + t) * C + d] - y[(b * T + t) * C + d]),
+              );
+            if (difference < 1e-4)
+              fail(
+                `${APPLY} (B=${B}, T=${T}): changing the input at position ${s} did not change the output at [${b}, ${t}] (position t attends to every s ≤ t: is the mask on the right side?)`,
+              );
+          }
+      }
     }
   });
 
@@ -217,5 +296,13 @@ describe('attention', () => {
     }
   });
 
-  gradeTest('attention.hidden', () => checkFixtures(hiddenFixture('attention').cases));
+  // the tape must reach q, k and v: a mask or softmax computed on read-back values passes every value
+  // test above, yet the GPT cannot learn its attention
+  gradeTest('attention.gradients', () => checkGradients(publicFixture('attention').cases));
+
+  gradeTest('attention.hidden', async () => {
+    const { cases } = hiddenFixture('attention');
+    await checkFixtures(cases);
+    await checkGradients(cases);
+  });
 });

@@ -1,6 +1,6 @@
 import type { StepCase } from '../fixtures.js';
 import { askRecord, askReturned, read } from '../support/calls.js';
-import { caseLabel, expectClose, expectTensor, fail, format } from '../support/check.js';
+import { caseLabel, expectClose, expectTensor, fail, format, position3 } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 
 async function checkLoss(cases: StepCase[]): Promise<void> {
@@ -13,13 +13,15 @@ async function checkLoss(cases: StepCase[]): Promise<void> {
     expectClose(what, [loss], [c.loss], {
       where: () => 'the scalar',
       hint: () =>
-        near(c.loss * B * T)
-          ? 'summed: average over all B·T positions'
-          : near(c.loss * B) || near(c.loss * T)
-            ? 'average over all B·T positions, not over one axis'
-            : near(-c.loss)
-              ? 'the loss is minus the mean log-probability'
-              : 'the mean over all positions of −log softmax(logits)[target]',
+        !Number.isFinite(loss)
+          ? 'not finite for large logits: use tf.logSoftmax, not tf.log(tf.softmax(...))'
+          : near(c.loss * B * T)
+            ? 'summed: average over all B·T positions'
+            : near(c.loss * B) || near(c.loss * T)
+              ? 'average over all B·T positions, not over one axis'
+              : near(-c.loss)
+                ? 'the loss is minus the mean log-probability'
+                : 'the mean over all positions of −log softmax(logits)[target]',
     });
   }
 }
@@ -40,15 +42,37 @@ async function checkAccuracy(cases: StepCase[]): Promise<void> {
   }
 }
 
+/** d gptLoss / d logits through the submission's loss: the tape must reach the logits. */
+async function checkGradient(cases: StepCase[]): Promise<void> {
+  for (const [index, c] of cases.entries()) {
+    const [B, T, V] = [c.logits.length, c.logits[0].length, c.logits[0][0].length];
+    const what = `gradient of gptLoss with respect to the logits (${caseLabel(c.name, index)})`;
+    const result = await askReturned('training.gptLossGradient', { logits: c.logits, targets: c.targets });
+    expectClose(what, expectTensor(what, result, [B, T, V]), c.gradient.flat(2), {
+      where: position3(T, V),
+      hint: (actual, expected) =>
+        !Number.isFinite(actual)
+          ? 'not finite: use tf.logSoftmax, not tf.log(tf.softmax(...))'
+          : Math.abs(actual - expected * B * T) < 1e-3 * Math.abs(expected * B * T)
+            ? 'summed: average over all B·T positions'
+            : 'the gradient of the mean cross-entropy is (softmax − one-hot) / (B·T)',
+    });
+  }
+}
+
 describe('GPT step', () => {
   gradeTest('step.loss', () => checkLoss(publicFixture('step').cases));
 
   gradeTest('step.accuracy', () => checkAccuracy(publicFixture('step').cases));
 
+  // a loss computed on read-back values has the right value and no gradient
+  gradeTest('step.gradient', () => checkGradient(publicFixture('step').cases));
+
   gradeTest('step.hidden', async () => {
     const { cases } = hiddenFixture('step');
     await checkLoss(cases);
     await checkAccuracy(cases);
+    await checkGradient(cases);
   });
 
   // last: it runs the submission's attention, which could hang the suite

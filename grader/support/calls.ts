@@ -15,8 +15,15 @@ import {
 
 export type { Received };
 
+/** The test that is running and its per-call limit (rubric.json's callSeconds); grade-test.ts sets it. */
+let running: { id: string; callSeconds: number } | undefined;
+
+export function setRunningTest(test: { id: string; callSeconds: number } | undefined): void {
+  running = test;
+}
+
 export function ask(procedure: string, args: object): Promise<unknown> {
-  return candidate().call(procedure, args);
+  return candidate().call(procedure, args, running && { test: running.id, seconds: running.callSeconds });
 }
 
 /** A procedure whose answer is one value a submission method returned. */

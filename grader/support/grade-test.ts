@@ -6,7 +6,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { candidate } from '../candidate/client.js';
 import { readFixture, type FixtureName, type Fixtures } from '../fixtures.js';
-import { loadRubric, testTitle } from '../rubric.js';
+import { DEFAULT_CALL_SECONDS, loadRubric, testTitle } from '../rubric.js';
+import { setRunningTest } from './calls.js';
 import { setHiddenTest } from './check.js';
 
 const rubric = new Map(loadRubric().map((entry) => [entry.id, entry]));
@@ -18,10 +19,12 @@ export function gradeTest(id: string, body: () => void | Promise<void>): void {
   if (entry === undefined) throw new Error(`grader test ${id} has no entry in grader/rubric.json`);
   test(testTitle(entry), async () => {
     setHiddenTest(entry.hidden);
+    setRunningTest({ id, callSeconds: entry.callSeconds ?? DEFAULT_CALL_SECONDS });
     try {
       await body();
     } finally {
       setHiddenTest(false);
+      setRunningTest(undefined);
     }
   });
 }

@@ -245,3 +245,88 @@ export function topKProbabilitiesOracle(logits: readonly (readonly number[])[], 
     return softmax(kept);
   });
 }
+
+/** d gptLoss / d logits [B][T][V]: (softmax(row) − onehot(target)) / (B·T), exact. */
+export function gptLossGradientOracle(
+  logits: readonly (readonly (readonly number[])[])[],
+  targets: readonly (readonly number[])[],
+): number[][][] {
+  const count = logits.length * logits[0].length;
+  return logits.map((sequence, b) =>
+    sequence.map((row, t) => softmax(row).map((p, v) => (p - (v === targets[b][t] ? 1 : 0)) / count)),
+  );
+}
+
+export interface AttentionGradients {
+  x: number[][][]; // [B][T][C]
+  cAttn: { kernel: number[]; bias: number[] }; // flat, row-major
+  cProj: { kernel: number[]; bias: number[] };
+}
+
+/**
+ * Gradients of Σ attention(x) · projection with respect to x and to every weight, by central finite
+ * differences of attentionOracle in float64: with step 1e-5 on an objective of order 10, truncation
+ * (h² · f''') and rounding (ε · |f| / h) errors both stay near 1e-9, far below the grader's 1e-4.
+ */
+export function attentionGradientOracle(
+  x: readonly Sequence[],
+  weights: OracleAttentionWeights,
+  nHead: number,
+  projection: readonly Sequence[],
+): AttentionGradients {
+  const C = x[0][0].length;
+  const flat = {
+    cAttnKernel: flatten(weights.cAttn.kernel, C * 3 * C, 'cAttn.kernel'),
+    cAttnBias: flatten(weights.cAttn.bias ?? new Array<number>(3 * C).fill(0), 3 * C, 'cAttn.bias'),
+    cProjKernel: flatten(weights.cProj.kernel, C * C, 'cProj.kernel'),
+    cProjBias: flatten(weights.cProj.bias ?? new Array<number>(C).fill(0), C, 'cProj.bias'),
+  };
+  const input = x.map((sequence) => sequence.map((row) => [...row]));
+  const objective = () => {
+    const y = attentionOracle(
+      input,
+      {
+        cAttn: { kernel: flat.cAttnKernel, bias: flat.cAttnBias },
+        cProj: { kernel: flat.cProjKernel, bias: flat.cProjBias },
+      },
+      nHead,
+    );
+    let sum = 0;
+    y.forEach((sequence, b) =>
+      sequence.forEach((row, t) => row.forEach((value, c) => (sum += value * projection[b][t][c]))),
+    );
+    return sum;
+  };
+  const h = 1e-5;
+  /** The central difference in one number, read and written through get/set. */
+  const derivative = (get: () => number, set: (value: number) => void) => {
+    const value = get();
+    set(value + h);
+    const up = objective();
+    set(value - h);
+    const down = objective();
+    set(value);
+    return (up - down) / (2 * h);
+  };
+  const ofArray = (array: Float64Array) =>
+    Array.from(array, (_, i) =>
+      derivative(
+        () => array[i],
+        (value) => (array[i] = value),
+      ),
+    );
+  return {
+    x: input.map((sequence) =>
+      sequence.map((row) =>
+        row.map((_, c) =>
+          derivative(
+            () => row[c],
+            (value) => (row[c] = value),
+          ),
+        ),
+      ),
+    ),
+    cAttn: { kernel: ofArray(flat.cAttnKernel), bias: ofArray(flat.cAttnBias) },
+    cProj: { kernel: ofArray(flat.cProjKernel), bias: ofArray(flat.cProjBias) },
+  };
+}

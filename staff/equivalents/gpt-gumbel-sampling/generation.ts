@@ -1,0 +1,72 @@
+/**
+ * Sampling text from the GPT: softmax over the last position's logits, optionally restricted to the k
+ * most likely characters, one character at a time.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GPT } from '../lib/contract.js';
+import type { Rng } from '../lib/random.js';
+
+/** Softmax over each row's k largest logits, 0 elsewhere; k ≥ V keeps every token. */
+export function topKProbabilities(logits: tf.Tensor2D, k: number): tf.Tensor2D {
+  if (!Number.isInteger(k) || k < 1)
+    throw new RangeError(`topKProbabilities: k must be an integer ≥ 1, got ${k}`);
+  const V = logits.shape[1];
+  if (k >= V) return tf.softmax(logits);
+  return tf.tidy(() => {
+    const kthLargest = tf.topk(logits, k).values.slice([0, k - 1], [-1, 1]); // (B, 1)
+    const kept = tf.where(tf.less(logits, kthLargest), tf.fill(logits.shape, -Infinity), logits);
+    return tf.softmax(kept) as tf.Tensor2D;
+  });
+}
+
+/**
+ * One token per row by the Gumbel-max trick: argmax over the kept tokens of logit + G, G = −log(−log U)
+ * with U ~ U(0, 1) from `rng`, V uniforms per row. The argmax is a draw from softmax over the kept tokens.
+ */
+export function sampleNextTokens(logits: tf.Tensor2D, rng: Rng, topK?: number): Int32Array {
+  const [B, V] = logits.shape;
+  const values = logits.dataSync();
+  const kept = topK === undefined ? undefined : topKProbabilities(logits, topK);
+  const keptValues = kept?.dataSync();
+  kept?.dispose();
+  const tokens = new Int32Array(B);
+  for (let row = 0; row < B; row++) {
+    let best = -Infinity;
+    for (let v = 0; v < V; v++) {
+      const gumbel = -Math.log(-Math.log(rng.uniform()));
+      if (keptValues && keptValues[row * V + v] === 0) continue;
+      const score = values[row * V + v] + gumbel;
+      if (score > best) {
+        best = score;
+        tokens[row] = v;
+      }
+    }
+  }
+  return tokens;
+}
+
+/** Appends `length` sampled tokens to `prompt`, each conditioned on at most the last blockSize tokens. */
+export function generate(
+  model: GPT,
+  prompt: Int32Array,
+  length: number,
+  rng: Rng,
+  topK?: number,
+): Int32Array {
+  if (prompt.length < 1) throw new RangeError('generate: the prompt needs at least one token');
+  if (!Number.isInteger(length) || length < 0)
+    throw new RangeError(`generate: length must be an integer ≥ 0, got ${length}`);
+  const { blockSize } = model.config;
+  const tokens = new Int32Array(prompt.length + length);
+  tokens.set(prompt);
+  for (let n = prompt.length; n < tokens.length; n++) {
+    const context = tokens.subarray(Math.max(0, n - blockSize), n); // crop to the last blockSize tokens
+    const lastLogits = tf.tidy(() => {
+      const logits = model.logits(tf.tensor2d(context, [1, context.length], 'int32')); // (1, T, V)
+      return logits.slice([0, context.length - 1, 0], [1, 1, -1]).reshape([1, -1]) as tf.Tensor2D; // (1, V)
+    });
+    tokens[n] = sampleNextTokens(lastLogits, rng, topK)[0];
+    lastLogits.dispose();
+  }
+  return tokens;
+}
