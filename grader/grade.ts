@@ -23,6 +23,8 @@ import {
   type SandboxMode,
 } from './sandbox/sandbox.js';
 import { scoreRun } from './scorer.js';
+import type { GradeFacts, JudgeFact, LoadFailure } from './status.js';
+import { readSubmissionTexts, TypeCheckProcess } from './typecheck/process.js';
 import { stageSubmission, type StagedSubmission } from '../harness/staging.js';
 
 export interface GradeOptions {
@@ -40,6 +42,11 @@ export interface GradeOptions {
   candidateUid?: number;
   /** Grade only these parts (default: all); the report then holds only their tests. */
   only?: readonly Part[];
+  /**
+   * Type-check the submission's files beside the judge (default true). The batch checks them itself,
+   * with one checker for many submissions, and adds the errors to the report's facts.
+   */
+  typecheck?: boolean;
 }
 
 /** The parts of a submission as the grader splits them: one suite file and one rubric prefix each. */
@@ -63,6 +70,12 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   checkFixtureSet(fixturesDir);
   if (hiddenFixturesDir) checkFixtureSet(hiddenFixturesDir);
   const staged = await stageSubmission(dir);
+  // the files as handed in, checked while the judge runs: it costs no time of its own
+  const checker = options.typecheck === false ? undefined : new TypeCheckProcess();
+  const typeCheck = checker?.check(readSubmissionTexts(staged.dir)).then(
+    (errors) => ({ errors }),
+    (error: Error) => ({ failed: error.message }),
+  );
   // the judge's own folder (mode 0700): timings, and a private copy of the hidden set
   const judgeDir = await mkdtemp(path.join(os.tmpdir(), 'ex5-judge-'));
   let checked: StagedSubmission | undefined;
@@ -73,6 +86,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     const violations = checkImports(staged.dir);
     checked = await withoutForfeitedFiles(staged.dir, violations);
     const timingsFile = path.join(judgeDir, 'timings.jsonl');
+    const factsFile = path.join(judgeDir, 'facts.jsonl');
     const run = await runGraderSuites({
       submissionDir: checked.dir,
       fixturesDir,
@@ -80,6 +94,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
       timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       sandbox,
       timingsFile,
+      factsFile,
       candidateMemoryMb: options.candidateMemoryMb ?? DEFAULT_CANDIDATE_MEMORY_MB,
       candidateUid: sandbox === 'uid' ? (options.candidateUid ?? sandboxUid()) : undefined,
       suites: only?.map((part) => `${part}.grade.ts`),
@@ -93,11 +108,16 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     }
     if (!hiddenFixturesDir) notes.push(PUBLIC_HIDDEN_NOTE);
     notes.push(`Sandbox: ${describeSandbox(sandbox)}.`);
-    const report = scoreRun(dir, rubric, run, notes);
+    const facts = judgeFacts(factsFile);
+    const typed = await typeCheck;
+    if (typed && 'errors' in typed) facts.typeErrors = typed.errors;
+    if (typed && 'failed' in typed) notes.push(`Type check: not done (${typed.failed}).`);
+    const report = scoreRun(dir, rubric, run, notes, facts);
     report.sandbox = sandbox;
     report.timing = timing(timingsFile, performance.now() - started);
     return report;
   } finally {
+    checker?.close();
     await checked?.cleanup();
     await staged.cleanup();
     await rm(judgeDir, { recursive: true, force: true });
@@ -105,6 +125,28 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
 }
 
 export const DEFAULT_CANDIDATE_MEMORY_MB = 2048;
+
+/** What the candidates' clients recorded in the judge's facts file; a part's load failure once. */
+function judgeFacts(factsFile: string): GradeFacts {
+  let lines: string[] = [];
+  try {
+    lines = readFileSync(factsFile, 'utf8').split('\n').filter(Boolean);
+  } catch {
+    // nothing happened worth a fact
+  }
+  const facts: Required<Pick<GradeFacts, 'candidateLimits' | 'loadFailures'>> = {
+    candidateLimits: [],
+    loadFailures: [],
+  };
+  const seen = (failure: LoadFailure) =>
+    facts.loadFailures.some((known) => known.part === failure.part && known.kind === failure.kind);
+  for (const line of lines) {
+    const fact = JSON.parse(line) as JudgeFact;
+    if ('candidateLimit' in fact) facts.candidateLimits.push(fact.candidateLimit);
+    else if (!seen(fact.loadFailure)) facts.loadFailures.push(fact.loadFailure);
+  }
+  return facts;
+}
 
 /** The split of a grade's wall time: the candidates' start-up, their calls, and the rest (the judge). */
 function timing(timingsFile: string, totalMs: number): GradeTiming {

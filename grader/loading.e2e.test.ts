@@ -32,6 +32,45 @@ describe('grading a broken submission', () => {
         expect(test.reason).toBe('umm.ts: must export function UMM, found undefined');
       for (const test of failed) expect(test.reason).not.toContain('\n');
       expect(report.score).toBe(100 - 22 - 20);
+      // the loader's facts, not its wording, make the status
+      expect(report.facts.loadFailures?.map(({ part, kind }) => [part, kind])).toEqual(
+        expect.arrayContaining([
+          ['gmm', 'does-not-compile'],
+          ['umm', 'missing-export'],
+        ]),
+      );
+      expect(report.status).toBe('compile-error');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a submission whose process ends', () => {
+  test('each call it cost says how it ended, with its last output; the grade itself is graded', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ex5-exits-'));
+    try {
+      await cp(path.join(PROJECT_ROOT, 'reference'), dir, { recursive: true });
+      // past the static import check, as a determined student would (staff/hostile/corpus.ts)
+      await writeFile(
+        path.join(dir, 'gmm.ts'),
+        [
+          "import * as tf from '@tensorflow/tfjs';",
+          'const runtime: any = (tf.env() as any).global[`proc${"ess"}`];',
+          "runtime.stderr.write('gmm.ts says goodbye\\n');",
+          'runtime.exit(3);',
+          'export class GMM {}',
+          '',
+        ].join('\n'),
+      );
+      const report = await gradeSubmission(dir, { only: ['gmm'] });
+      const failed = report.tests.filter((t) => !t.passed);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const test of failed)
+        expect(test.reason).toMatch(
+          /^the submission's process ended \(exit code 3\): last output: (.* \| )?gmm\.ts says goodbye$/,
+        );
+      expect(report).toMatchObject({ status: 'graded', score: 0 });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -91,6 +91,10 @@ await runCommand<Options>(program, async (values) => {
       `warning: ${report.score}/${report.maxScore} points; the zip is made anyway, hand it in when you are ready\n`,
     );
   }
+  // the course's gradebook shows this status too: a type error is worth fixing before the hand-in
+  if (report.status !== 'graded') {
+    process.stderr.write(`warning: status ${report.status}; the zip is made anyway\n`);
+  }
 
   const zip = await buildHandinZip(dir, student);
   const file = path.join(outDir, zipFileName(student));

@@ -1,7 +1,8 @@
 /**
- * What grading produces: one outcome per rubric test, points per group, the total. The scorer
- * (scorer.ts) builds a GradeReport from Jest's raw results; the writers in format/ print it.
+ * What grading produces: one outcome per rubric test, points per group, the total, and the status. The
+ * scorer (scorer.ts) builds a GradeReport from Jest's raw results; the writers in format/ print it.
  */
+import type { GradeFacts, Status } from './status.js';
 
 export const GROUPS = ['GMM', 'UMM', 'attention', 'GPT step', 'generation'] as const;
 export type Group = (typeof GROUPS)[number];
@@ -29,6 +30,12 @@ export interface GradeReport {
   tests: TestOutcome[];
   /** Extra visible lines for the table and the results (e.g. an allowed-imports check). */
   notes: string[];
+  /** What the facts give (grader/status.ts); every writer shows it as `formatStatusLines` does. */
+  status: Status;
+  /** Why the status is not graded, in one line. */
+  reason?: string;
+  /** What happened while grading, as recorded where it happened; the type errors among them. */
+  facts: GradeFacts;
   /** Where the submission's code ran (grader/sandbox): bwrap, uid or none. */
   sandbox?: 'bwrap' | 'uid' | 'none';
   timing?: GradeTiming;

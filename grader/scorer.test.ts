@@ -54,6 +54,30 @@ describe('the scorer', () => {
     expect(report.notes[0]).toMatch(/^grading stopped after 5 s/);
   });
 
+  test("the runner's facts give the status: stopped at the limit is timeout, Jest ending early crashed", () => {
+    const stopped = scoreRun('dir', rubric, { suites: [], timedOutAfterMs: 5000 });
+    expect(stopped).toMatchObject({ status: 'timeout', reason: stopped.notes[0] });
+    const ended = "the grader's Jest run ended before umm.grade.ts finished (killed by SIGSEGV; no output)";
+    expect(scoreRun('dir', rubric, { suites: [], endedEarly: ended })).toMatchObject({
+      status: 'crashed',
+      reason: ended,
+      facts: { judgeEnded: ended },
+    });
+  });
+
+  test('the facts the caller recorded give the status, and the table shows it with the type errors', () => {
+    const typeErrors = ["gmm.ts:1:7 TS2322: Type 'string' is not assignable to type 'number'."];
+    const report = scoreRun('dir', rubric, { suites: [] }, [], { typeErrors });
+    expect(report).toMatchObject({ status: 'compile-error', facts: { typeErrors } });
+    const table = formatReportTable(report, { width: 200 });
+    expect(table).toContain(`\nstatus: compile-error — ${report.reason}\ntype error: ${typeErrors[0]}`);
+    expect(toGradescopeResults(report).output.split('\n').slice(0, 2)).toEqual([
+      `status: compile-error — ${report.reason}`,
+      `type error: ${typeErrors[0]}`,
+    ]);
+    expect(scoreRun('dir', rubric, { suites: [] })).toMatchObject({ status: 'graded', facts: {} });
+  });
+
   test('a grader test without a rubric entry is an error', () => {
     const run: RawRun = {
       suites: [

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { idOfTitle, type RubricEntry } from './rubric.js';
 import { GROUPS, type GradeReport, type TestOutcome } from './results.js';
 import type { RawRun, RawSuite, RawTest } from './runner/run.js';
+import { statusOf, type GradeFacts } from './status.js';
 
 export class ScoringError extends Error {
   override name = 'ScoringError';
@@ -38,6 +39,7 @@ export function scoreRun(
   rubric: RubricEntry[],
   run: RawRun,
   notes: string[] = [],
+  facts: GradeFacts = {},
 ): GradeReport {
   const byId = new Map<string, RawTest>();
   const suites = new Map<string, RawSuite>();
@@ -75,17 +77,25 @@ export function scoreRun(
       maxPoints: sum(members.map((test) => test.maxPoints)),
     };
   }).filter((group) => group.maxPoints > 0);
-  const runNotes =
+  const stopped =
     run.timedOutAfterMs === undefined
-      ? []
-      : [`grading stopped after ${run.timedOutAfterMs / 1000} s; tests that had not finished score 0`];
+      ? undefined
+      : `grading stopped after ${run.timedOutAfterMs / 1000} s; tests that had not finished score 0`;
+  // the runner's own facts: it stopped Jest at its limit, or Jest ended before its suites did
+  const allFacts: GradeFacts = {
+    ...facts,
+    ...(stopped !== undefined && { judgeStopped: stopped }),
+    ...(run.endedEarly !== undefined && { judgeEnded: run.endedEarly }),
+  };
   return {
     submission,
     score: sum(tests.map((test) => test.points)),
     maxScore: sum(tests.map((test) => test.maxPoints)),
     groups,
     tests,
-    notes: [...runNotes, ...notes],
+    notes: stopped === undefined ? notes : [stopped, ...notes],
+    ...statusOf(allFacts),
+    facts: allFacts,
   };
 }
 

@@ -6,7 +6,7 @@
  * its suite file, with the reason as each test's failure.
  */
 import childProcess, { spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PROJECT_ROOT } from '../../harness/submission.js';
@@ -18,15 +18,24 @@ import {
   sandboxUid,
   type SandboxMode,
 } from '../sandbox/sandbox.js';
-import { parseReply, READY } from './protocol.js';
+import { heapExhausted, type JudgeFact } from '../status.js';
+import { parseReply, READY, type LoadFailureReport } from './protocol.js';
 
 export class CandidateFailure extends Error {
   override name = 'CandidateFailure';
 }
 
-/** How the failures that set a batch status read (batch/outcome.ts keys on them). */
 export const NO_ANSWER = 'the submission did not answer within';
 export const OUT_OF_MEMORY = 'the submission ran out of memory';
+
+/**
+ * Why a candidate ended, as a fact for the status (grader/status.ts): the client killed it for no
+ * answer or for memory, or it ended otherwise (it crashed, exited, or sent too much).
+ */
+export interface CandidateEnd {
+  kind: 'no-answer' | 'out-of-memory' | 'ended';
+  reason: string;
+}
 
 const MAX_REPLY_BYTES = 64 * 2 ** 20;
 const MAX_RESTARTS = 3;
@@ -46,6 +55,8 @@ export interface CandidateOptions {
   cpuSeconds: number;
   /** Where to append this candidate's timings (one JSON line), if anywhere. */
   timingsFile?: string;
+  /** Where to append the facts the status is made of (JSON lines, grader/status.ts), if anywhere. */
+  factsFile?: string;
 }
 
 /** The options the grading runner passes to the suites. */
@@ -62,6 +73,7 @@ export function candidateOptionsFromEnv(): CandidateOptions {
     callTimeoutFixed: Boolean(process.env.EX5_CALL_TIMEOUT_S),
     cpuSeconds: Number(process.env.EX5_CANDIDATE_CPU_S || 600),
     timingsFile: process.env.EX5_TIMINGS_FILE || undefined,
+    factsFile: process.env.EX5_FACTS_FILE || undefined,
   };
 }
 
@@ -77,16 +89,19 @@ export interface Timings {
 /** The candidate's first line, naming its tensor backend (for the footer only: the candidate may lie). */
 const READY_LINE = new RegExp(`^\\{"ready":"${READY}","backend":"(wasm|cpu|tensorflow)"\\}$`);
 
-type Outcome = { reply: { ok: true; value: unknown } | { ok: false; error: string } } | { ended: string };
+type Outcome =
+  | { reply: { ok: true; value: unknown } | { ok: false; error: string; load?: LoadFailureReport } }
+  | { ended: CandidateEnd };
 
 /** One running candidate process. */
 class Running {
   readonly child: ChildProcess;
-  readonly ended: Promise<string>;
-  private endReason?: string;
-  private finished?: string;
+  readonly ended: Promise<CandidateEnd>;
+  private end?: CandidateEnd;
+  private finished?: CandidateEnd;
   private replies = '';
   private stderrTail = '';
+  private stdoutTail = '';
   private readonly waiters = new Map<number | typeof READY, (reply: Outcome) => void>();
   private readonly watchdog: NodeJS.Timeout;
   private readonly scratchDir?: string;
@@ -109,7 +124,10 @@ class Running {
       detached: options.mode !== 'none',
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
-    this.child.stdout!.on('data', () => undefined); // read and dropped: a flood costs nothing
+    // a flood costs nothing: only the last lines are kept, for a crash's reason
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.stdoutTail = (this.stdoutTail + chunk.toString()).slice(-TAIL_CHARS);
+    });
     this.child.stderr!.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-TAIL_CHARS);
     });
@@ -118,7 +136,7 @@ class Running {
     this.watchdog = setInterval(() => this.watchMemory(), WATCH_INTERVAL_MS);
     this.ended = new Promise((resolve) => {
       this.child.on('error', (error) => {
-        this.endReason ??= `the submission's process cannot start: ${error.message}`;
+        this.end ??= { kind: 'ended', reason: `the submission's process cannot start: ${error.message}` };
       });
       // on exit, not close: a straggler holding the candidate's pipes must not delay its own end
       this.child.on('exit', () => this.sweep());
@@ -126,7 +144,7 @@ class Running {
         clearInterval(this.watchdog);
         this.sweep();
         if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
-        resolve(this.endReason ?? this.describeEnd(code, signal));
+        resolve(this.end ?? this.describeEnd(code, signal));
       });
     });
     void this.ended.then((reason) => {
@@ -135,12 +153,16 @@ class Running {
     });
   }
 
-  private describeEnd(code: number | null, signal: NodeJS.Signals | null): string {
-    if (/JavaScript heap out of memory|Reached heap limit|Allocation failed/.test(this.stderrTail))
-      return `${OUT_OF_MEMORY} (JavaScript heap out of memory)`;
-    const last = this.stderrTail.trim().split('\n').pop() ?? '';
-    const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    return `the submission's process ended (${how})${last ? `: ${last.slice(0, 200)}` : ''}`;
+  /** What ended the process on its own: its signal or exit code, and its last lines of output. */
+  private describeEnd(code: number | null, signal: NodeJS.Signals | null): CandidateEnd {
+    if (heapExhausted(this.stderrTail))
+      return { kind: 'out-of-memory', reason: `${OUT_OF_MEMORY} (JavaScript heap out of memory)` };
+    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+    const last = lastLines(this.stderrTail) || lastLines(this.stdoutTail);
+    return {
+      kind: 'ended',
+      reason: `the submission's process ended (${how}): ${last ? `last output: ${last}` : 'no output'}`,
+    };
   }
 
   private receive(chunk: Buffer): void {
@@ -151,7 +173,7 @@ class Running {
       this.deliver(line);
     }
     if (this.replies.length > MAX_REPLY_BYTES)
-      this.kill(`the submission sent a reply of more than ${MAX_REPLY_BYTES >> 20} MB`);
+      this.kill('ended', `the submission sent a reply of more than ${MAX_REPLY_BYTES >> 20} MB`);
   }
 
   private deliver(line: string): void {
@@ -172,14 +194,15 @@ class Running {
   private watchMemory(): void {
     if (this.child.pid === undefined) return;
     const rssMb = processTree(this.child.pid).reduce((sum, pid) => sum + residentMb(pid), 0);
-    if (rssMb > this.options.memoryMb) this.kill(`${OUT_OF_MEMORY} (more than ${this.options.memoryMb} MB)`);
+    if (rssMb > this.options.memoryMb)
+      this.kill('out-of-memory', `${OUT_OF_MEMORY} (more than ${this.options.memoryMb} MB)`);
   }
 
   /** Waits for the reply to `id` (or the ready line), the end of the process, or the time limit. */
   wait(id: number | typeof READY, timeoutMs: number, what = 'starting'): Promise<Outcome> {
     return new Promise((resolve) => {
       const timer = setTimeout(
-        () => this.kill(`${NO_ANSWER} ${timeoutMs / 1000} s: ${what} (an endless loop?)`),
+        () => this.kill('no-answer', `${NO_ANSWER} ${timeoutMs / 1000} s: ${what} (an endless loop?)`),
         timeoutMs,
       );
       const done = (outcome: Outcome) => {
@@ -196,8 +219,8 @@ class Running {
     (this.child.stdin as Writable).write(`${line}\n`);
   }
 
-  kill(reason: string): void {
-    this.endReason ??= reason;
+  kill(kind: CandidateEnd['kind'], reason: string): void {
+    this.end ??= { kind, reason };
     if (this.child.pid === undefined) return;
     killTree(this.child.pid, processTree(this.child.pid));
   }
@@ -256,7 +279,11 @@ export class Candidate {
     state.timings.calls++;
     state.timings.callMs += performance.now() - begun;
     if ('ended' in outcome) throw new CandidateFailure(this.lost(state, outcome.ended));
-    if (!outcome.reply.ok) throw new CandidateFailure(this.named(outcome.reply.error));
+    if (!outcome.reply.ok) {
+      const reason = this.named(outcome.reply.error);
+      if (outcome.reply.load) this.record({ loadFailure: { ...outcome.reply.load, reason } });
+      throw new CandidateFailure(reason);
+    }
     return outcome.reply.value;
   }
 
@@ -274,12 +301,17 @@ export class Candidate {
   }
 
   /** The candidate ended: a hang or a memory hog costs the rest of the file, a crash a restart. */
-  private lost(state: Shared, reason: string): string {
+  private lost(state: Shared, end: CandidateEnd): string {
     state.running = undefined;
     this.crashes++;
-    if (reason.startsWith(NO_ANSWER) || reason.startsWith(OUT_OF_MEMORY) || this.crashes > MAX_RESTARTS)
-      this.deadReason = reason;
-    return reason;
+    if (end.kind !== 'ended') this.record({ candidateLimit: { kind: end.kind, reason: end.reason } });
+    if (end.kind !== 'ended' || this.crashes > MAX_RESTARTS) this.deadReason = end.reason;
+    return end.reason;
+  }
+
+  /** A fact for the grade's status, written as it happens (a later crash of Jest cannot lose it). */
+  private record(fact: JudgeFact): void {
+    if (this.options.factsFile) appendFileSync(this.options.factsFile, `${JSON.stringify(fact)}\n`);
   }
 
   /** Files named as the student knows them, not by the staging folder they were copied to. */
@@ -307,4 +339,15 @@ let forThisFile: Candidate | undefined;
 export function candidate(): Candidate {
   forThisFile ??= new Candidate(candidateOptionsFromEnv());
   return forThisFile;
+}
+
+/** The last few non-empty lines of a process's output, on one line. */
+function lastLines(text: string, count = 3): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(-count)
+    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line))
+    .join(' | ');
 }

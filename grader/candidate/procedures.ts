@@ -16,12 +16,19 @@ import type {
 } from '../../lib/contract.js';
 import { GPT } from '../../lib/gpt/model.js';
 import { Rng } from '../../lib/random.js';
-import { loadPart } from '../../harness/submission.js';
-import type { Returned } from './protocol.js';
+import { loadPart, SubmissionError } from '../../harness/submission.js';
+import type { LoadFailureReport, Returned } from './protocol.js';
 
 /** A one-line failure the judge shows as it is (a method threw, a part cannot be loaded). */
 export class Failure extends Error {
   override name = 'Failure';
+  /** Set when a part cannot be loaded: which, and why, as the loader found it. */
+  constructor(
+    message: string,
+    readonly load?: LoadFailureReport,
+  ) {
+    super(message);
+  }
 }
 
 function firstLine(error: unknown): string {
@@ -94,7 +101,8 @@ async function part<P extends SubmissionPart>(name: P): Promise<SubmissionModule
   try {
     return (await loaded.get(name)) as SubmissionModules[P];
   } catch (error) {
-    throw new Failure(firstLine(error));
+    const kind = error instanceof SubmissionError ? error.loadFailure : undefined;
+    throw new Failure(firstLine(error), kind && { part: name, kind });
   }
 }
 

@@ -7,6 +7,8 @@
  *
  * No tfjs here: the judge never loads it.
  */
+import { LOAD_FAILURE_KINDS, type LoadFailureKind } from '../../harness/submission.js';
+import { SUBMISSION_FILES, type SubmissionPart } from '../../lib/contract.js';
 
 export interface Request {
   id: number;
@@ -14,7 +16,15 @@ export interface Request {
   args: unknown;
 }
 
-export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+export type Reply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: string; load?: LoadFailureReport };
+
+/** On a failed reply: the part the candidate's loader could not load, and why (harness/submission.ts). */
+export interface LoadFailureReport {
+  part: SubmissionPart;
+  kind: LoadFailureKind;
+}
 
 /** What a submission method returned: a tensor (values as base64 float32/int32 bytes), an Int32Array, or anything else. */
 export type Returned =
@@ -121,6 +131,21 @@ export function parseReply(line: string): Reply | undefined {
   }
   if (!isRecord(parsed) || typeof parsed.id !== 'number') return undefined;
   if (parsed.ok === true) return { id: parsed.id, ok: true, value: parsed.value };
-  if (parsed.ok === false) return { id: parsed.id, ok: false, error: readString(parsed.error, 'error', 500) };
+  if (parsed.ok === false) {
+    const error = readString(parsed.error, 'error', 500);
+    return {
+      id: parsed.id,
+      ok: false,
+      error,
+      ...(parsed.load !== undefined && { load: readLoad(parsed.load) }),
+    };
+  }
   return undefined;
+}
+
+function readLoad(value: unknown): LoadFailureReport {
+  const { part, kind } = readRecord(value, 'load');
+  if (typeof part !== 'string' || !Object.hasOwn(SUBMISSION_FILES, part)) bad('load.part');
+  if (!LOAD_FAILURE_KINDS.includes(kind as LoadFailureKind)) bad('load.kind');
+  return { part: part as SubmissionPart, kind: kind as LoadFailureKind };
 }

@@ -42,7 +42,8 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     if (!procedure) throw new Failure(`unknown procedure ${request.procedure}`);
     send({ id: request.id, ok: true, value: await procedure(request.args as Record<string, unknown>) });
   } catch (error) {
-    send({ id: request.id, ok: false, error: errorLine(error) });
+    const load = error instanceof Failure ? error.load : undefined;
+    send({ id: request.id, ok: false, error: errorLine(error), ...(load && { load }) });
   } finally {
     tf.engine().endScope();
   }

@@ -4,6 +4,7 @@
  * total from its own settings and each test's max_score from the test.
  */
 import type { GradeReport } from '../results.js';
+import { formatStatusLines } from '../status.js';
 
 export interface GradescopeTest {
   name: string;
@@ -25,7 +26,10 @@ export interface GradescopeResults {
 export function toGradescopeResults(report: GradeReport): GradescopeResults {
   return {
     score: report.score,
-    output: report.notes.join('\n'),
+    // the status first, as the score table and the batch's feedback give it
+    output: [...formatStatusLines({ ...report, typeErrors: report.facts.typeErrors }), ...report.notes].join(
+      '\n',
+    ),
     visibility: 'visible',
     tests: report.tests.map((test, index) => ({
       name: `${test.group}: ${test.name}`,

@@ -6,6 +6,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { GradeReport, GradeTiming, TestOutcome } from '../results.js';
+import { formatStatusLines } from '../status.js';
 
 export interface TableOptions {
   /** Every test, passed ones too. */
@@ -64,12 +65,23 @@ export function formatReportTable(report: GradeReport, options: TableOptions = {
   const lines = [
     `submission: ${report.submission}`,
     table.toString(),
+    ...statusLines(report, width),
     ...report.notes.map((note) => wrap(`note: ${note}`, width, '      ')),
     ...(report.timing ? [formatTiming(report.timing)] : []),
   ];
   if (!options.verbose && report.tests.some((t) => t.passed))
     lines.push(chalk.dim('(passed tests are left out; --verbose lists every test)'));
   return lines.map((line) => trimEnds(line)).join('\n');
+}
+
+/** The status as the TA's gradebook and feedback give it; coloured when it is not graded. */
+function statusLines(report: GradeReport, width: number): string[] {
+  const lines = formatStatusLines({ ...report, typeErrors: report.facts.typeErrors });
+  const colour = report.status === 'graded' ? chalk.green : chalk.red;
+  return lines.map((line, i) => {
+    const wrapped = wrap(line, width, '      ');
+    return i === 0 ? wrapped.replace(report.status, colour(report.status)) : wrapped;
+  });
 }
 
 /** A test under its group: its name and, on the lines below, why it failed; wrapped here, before colour. */

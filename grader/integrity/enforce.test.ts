@@ -37,9 +37,11 @@ describe('a file that breaks the import rule is never loaded', () => {
       expect(path.dirname(checked.dir)).toBe(PROJECT_ROOT);
       expect(path.basename(checked.dir).startsWith(STAGING_PREFIX)).toBe(true);
       expect(readFileSync(path.join(checked.dir, 'training.ts'), 'utf8')).toBe(training);
-      await expect(loadPart(checked.dir, 'generation')).rejects.toThrow(
+      const loading = loadPart(checked.dir, 'generation');
+      await expect(loading).rejects.toThrow(
         "generation.ts: threw while loading: not graded: generation.ts breaks the allowed-imports rule (line 1: import { writeFileSync } from 'node:fs';)",
       );
+      await expect(loading).rejects.toMatchObject({ loadFailure: 'import-rule' });
       expect(existsSync(path.join(dir, 'ran'))).toBe(false); // the student's code did not run
       expect(readFileSync(path.join(dir, 'generation.ts'), 'utf8')).toContain('writeFileSync'); // original kept
     } finally {

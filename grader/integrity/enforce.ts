@@ -7,15 +7,20 @@ import { randomBytes } from 'node:crypto';
 import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
-import { PROJECT_ROOT } from '../../harness/submission.js';
+import { IMPORT_RULE_ERROR, PROJECT_ROOT } from '../../harness/submission.js';
 import { STAGING_PREFIX, type StagedSubmission } from '../../harness/staging.js';
 import { forfeitedParts, type ImportViolation } from './imports.js';
 
-/** The module that stands in for a file that breaks the rule. */
+/** The module that stands in for a file that breaks the rule; the loader knows its error by name. */
 export function stubSource(file: string, violations: ImportViolation[]): string {
   const first = violations.find((v) => v.file === file)!;
   const message = `not graded: ${file} breaks the allowed-imports rule (line ${first.line}: ${first.code})`;
-  return `throw new Error(${JSON.stringify(message)});\n`;
+  return [
+    `const forfeited = new Error(${JSON.stringify(message)});`,
+    `forfeited.name = ${JSON.stringify(IMPORT_RULE_ERROR)};`,
+    'throw forfeited;',
+    '',
+  ].join('\n');
 }
 
 /**

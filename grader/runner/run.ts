@@ -29,6 +29,8 @@ export interface RawRun {
   suites: RawSuite[];
   /** Set when the run was stopped at the time limit. */
   timedOutAfterMs?: number;
+  /** Set when Jest ended, unstopped, before every suite file finished: how it ended. */
+  endedEarly?: string;
 }
 
 export interface RunOptions {
@@ -40,6 +42,8 @@ export interface RunOptions {
   sandbox: SandboxMode;
   /** Where each suite's candidate appends its timings. */
   timingsFile: string;
+  /** Where the candidates' clients append the facts the status is made of (grader/status.ts). */
+  factsFile?: string;
   /** The candidate's memory limit; its uid in the uid mode. */
   candidateMemoryMb: number;
   candidateUid?: number;
@@ -68,7 +72,16 @@ export async function runGraderSuites(options: RunOptions): Promise<RawRun> {
   );
   const selected = options.suites && suiteFiles.map((file) => path.join(SUITES_DIR, file));
   const first = await runJest(options, selected, options.timeoutMs);
-  if (!first.timedOut) return { suites: first.suites };
+  if (!first.timedOut) {
+    const unfinished = suiteFiles.filter(
+      (file) => !first.suites.some((suite) => suite.finished && path.basename(suite.file) === file),
+    );
+    if (unfinished.length === 0) return { suites: first.suites };
+    return {
+      suites: first.suites,
+      endedEarly: `the grader's Jest run ended before ${unfinished.join(', ')} finished (${first.ending})`,
+    };
+  }
   const finished = first.suites.filter((suite) => suite.finished);
   const done = new Set(finished.map((suite) => path.basename(suite.file)));
   const limit = Math.max(MIN_SUITE_TIMEOUT_MS, options.timeoutMs / suiteFiles.length);
@@ -84,14 +97,25 @@ async function runJest(
   options: RunOptions,
   suiteFiles: string[] | undefined,
   timeoutMs: number,
-): Promise<{ suites: RawSuite[]; timedOut: boolean }> {
-  const { code, timedOut, output, results } = await spawnJest(options, suiteFiles, timeoutMs);
+): Promise<{ suites: RawSuite[]; timedOut: boolean; ending: string }> {
+  const { code, signal, timedOut, output, results } = await spawnJest(options, suiteFiles, timeoutMs);
   const suites = parseLines(results);
-  if (suites.length === 0 && !timedOut) {
-    const tail = output.trim().split('\n').slice(-5).join(' | ');
-    throw new GradingRunError(`the grader's Jest run produced no results (exit ${code}): ${tail}`);
-  }
-  return { suites, timedOut };
+  const ending = describeEnding(code, signal, output);
+  if (suites.length === 0 && !timedOut)
+    throw new GradingRunError(`the grader's Jest run produced no results (${ending})`);
+  return { suites, timedOut, ending };
+}
+
+/** How a process ended: its signal or exit code, and its last lines of output. */
+export function describeEnding(code: number | null, signal: NodeJS.Signals | null, output: string): string {
+  const how = signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`;
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(-5)
+    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line));
+  return `${how}; ${lines.length > 0 ? `last output: ${lines.join(' | ')}` : 'no output'}`;
 }
 
 /** The reporter's lines (tests and finished files) grouped into suites, in order of appearance. */
@@ -119,7 +143,13 @@ function spawnJest(
   options: RunOptions,
   suiteFiles: string[] | undefined,
   timeoutMs: number,
-): Promise<{ code: number | null; timedOut: boolean; output: string; results: string }> {
+): Promise<{
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  output: string;
+  results: string;
+}> {
   const args = [
     '--experimental-vm-modules',
     '--no-warnings=ExperimentalWarning',
@@ -140,6 +170,7 @@ function spawnJest(
     EX5_QUIET_BACKEND: '1',
     EX5_SANDBOX: options.sandbox,
     EX5_TIMINGS_FILE: options.timingsFile,
+    EX5_FACTS_FILE: options.factsFile ?? '',
     EX5_CANDIDATE_MEMORY_MB: String(options.candidateMemoryMb),
     EX5_CANDIDATE_CPU_S: String(Math.ceil(timeoutMs / 1000)),
     ...(options.candidateUid === undefined ? {} : { EX5_SANDBOX_UID: String(options.candidateUid) }),
@@ -170,7 +201,7 @@ function spawnJest(
       clearTimeout(timer);
       reject(new GradingRunError(`cannot start Jest: ${error.message}`));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       // the uid mode's wall: whatever the candidate left running, wherever it was re-parented to, and
       // whatever it left in /tmp
@@ -178,7 +209,7 @@ function spawnJest(
         killAllOf(options.candidateUid);
         removeFilesOf(options.candidateUid, '/tmp');
       }
-      resolve({ code, timedOut, output, results: Buffer.concat(results).toString('utf8') });
+      resolve({ code, signal, timedOut, output, results: Buffer.concat(results).toString('utf8') });
     });
   });
 }

@@ -11,7 +11,15 @@ import { PROJECT_ROOT } from '../../harness/submission.js';
 import { checkFixtureSet } from '../../grader/fixtures.js';
 import { loadRubric } from '../../grader/rubric.js';
 import { runIsolated, type Limits } from './isolate.js';
-import { heapExhausted, statusOfReport, type SubmissionOutcome } from './outcome.js';
+import type { SubmissionOutcome } from './outcome.js';
+import {
+  heapExhausted,
+  statusOf,
+  withLaterFacts,
+  type GradeFacts,
+  type StatusVerdict,
+} from '../../grader/status.js';
+import { TypeCheckProcess } from '../../grader/typecheck/process.js';
 import { createSandbox, disposeSandbox } from './sandbox.js';
 import {
   killAllOf,
@@ -41,6 +49,8 @@ export interface GradeOneOptions {
   projectRoot?: string;
   /** Type-check each submission (default true; a type error makes the status compile-error). */
   typecheck?: boolean;
+  /** The checker to use, kept from one submission to the next (default: one for this grade). */
+  typeChecker?: TypeCheckProcess;
   /** Where candidates run (default: the best available, refusing none; see grader/sandbox). */
   sandbox?: SandboxMode;
   /** The uid mode's candidate uid for this grade (default: one per process). */
@@ -137,11 +147,20 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   const worker = async (slot: number) => {
     // each concurrent grade's candidate gets its own uid, so that killing one's processes spares the other's
     const candidateUid = SANDBOX_UID_BASE + (((process.pid % 100) * 16 + slot) % SANDBOX_UID_COUNT);
+    // one type checker per slot: it parses the project's declarations once for all its submissions
+    const typeChecker = new TypeCheckProcess(options.projectRoot ?? PROJECT_ROOT);
+    try {
+      await gradePending(candidateUid, typeChecker);
+    } finally {
+      typeChecker.close();
+    }
+  };
+  const gradePending = async (candidateUid: number, typeChecker: TypeCheckProcess) => {
     for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
       if (options.signal?.aborted) return;
       running++;
       options.onProgress?.({ done, total: sources.length, running });
-      const outcome = await gradeSource(sources[index], { ...options, sandbox, candidateUid });
+      const outcome = await gradeSource(sources[index], { ...options, sandbox, candidateUid, typeChecker });
       // a grade cut short by the interruption is no verdict: --resume grades it again
       if (options.signal?.aborted) return;
       await writeRecord(options.resultsDir, outcome);
@@ -183,10 +202,8 @@ export async function gradeSource(
   } catch (error) {
     if (!(error instanceof UnreadableSubmissionError)) throw error;
     // the student reads this: their file's name, not where the TA keeps it
-    return {
-      ...base,
-      ...noReport('unreadable', error.message.replaceAll(`${path.dirname(source.path)}${path.sep}`, '')),
-    };
+    const reason = error.message.replaceAll(`${path.dirname(source.path)}${path.sep}`, '');
+    return { ...base, ...noReport(statusOf({ unreadable: reason })) };
   }
   return { ...base, ...(await gradeFiles(files, options)), fingerprint: fingerprint(files) };
 }
@@ -203,6 +220,16 @@ export async function gradeFiles(
     hiddenFixturesDir: options.hiddenFixturesDir,
     candidateUid,
   });
+  // the files as handed in, type-checked here while the worker grades them (no code of theirs runs here)
+  const checker =
+    options.typecheck === false
+      ? undefined
+      : (options.typeChecker ?? new TypeCheckProcess(options.projectRoot));
+  const texts = Object.fromEntries([...files].map(([name, bytes]) => [name, bytes.toString('utf8')]));
+  const typeCheck = checker?.check(texts).then(
+    (errors) => ({ errors }),
+    (error: Error) => ({ failed: error.message }),
+  );
   try {
     const { timeoutMs } = options.limits;
     const job: WorkerJob = {
@@ -210,7 +237,6 @@ export async function gradeFiles(
       hiddenFixturesDir: sandbox.hiddenFixturesDir,
       // the grader's own limit fires first, so that tests that finished still count
       deadline: Date.now() + timeoutMs - Math.max(5000, timeoutMs * 0.1),
-      typecheck: options.typecheck ?? true,
       sandbox: mode,
       candidateUid,
       // the judge (worker, Jest) needs about a gigabyte of the tree's limit; the candidate has the rest
@@ -226,34 +252,40 @@ export async function gradeFiles(
       options.limits,
     );
     const measured = { seconds: round(run.seconds, 2), peakRssMb: run.peakRssMb, sandbox: mode };
-    if (run.killedFor === 'timeout') {
-      return noReport('timeout', `killed after ${options.limits.timeoutMs / 1000} s`, measured);
-    }
+    // the facts of this process's end; a report brings the judge's own, and the type check its errors
+    const facts: GradeFacts = {};
     const exhausted = heapExhausted(run.stderrTail) || heapExhausted(run.stdoutTail);
-    if (run.killedFor === 'memory' || exhausted) {
-      const reason = `killed at ${run.peakRssMb} MB (limit ${options.limits.memoryMb} MB)`;
-      return noReport('out-of-memory', exhausted ? 'JavaScript heap out of memory' : reason, measured);
-    }
-    if (run.message?.kind === 'report') {
-      const report = run.message.report;
-      const { status, reason } = statusOfReport(report, run.message.typeErrors);
-      return {
-        status,
-        reason,
-        typeErrors: run.message.typeErrors,
-        score: report.score,
-        maxScore: report.maxScore,
-        groups: report.groups,
-        report,
-        ...measured,
-      };
-    }
-    const reason =
+    const ended =
       run.message?.kind === 'error' && run.message.message.trim() !== ''
         ? run.message.message
         : crashReason(run);
-    return noReport(heapExhausted(reason) ? 'out-of-memory' : 'crashed', reason, measured);
+    if (run.killedFor === 'timeout')
+      facts.killed = { limit: 'time', reason: `killed after ${options.limits.timeoutMs / 1000} s` };
+    else if (run.killedFor === 'memory' || exhausted || heapExhausted(ended)) {
+      const reason = `killed at ${run.peakRssMb} MB (limit ${options.limits.memoryMb} MB)`;
+      facts.killed = {
+        limit: 'memory',
+        reason: run.killedFor === 'memory' ? reason : 'JavaScript heap out of memory',
+      };
+    } else if (run.message?.kind !== 'report') facts.graderEnded = ended;
+    const typed = await typeCheck;
+    if (typed && 'errors' in typed) facts.typeErrors = typed.errors;
+    if (facts.killed || run.message?.kind !== 'report')
+      return noReport(statusOf(facts), measured, facts.typeErrors);
+    const report = withLaterFacts(run.message.report, facts);
+    if (typed && 'failed' in typed) report.notes.push(`Type check: not done (${typed.failed}).`);
+    return {
+      status: report.status,
+      reason: report.reason,
+      typeErrors: report.facts.typeErrors,
+      score: report.score,
+      maxScore: report.maxScore,
+      groups: report.groups,
+      report,
+      ...measured,
+    };
   } finally {
+    if (checker !== options.typeChecker) checker?.close();
     // in the uid mode a candidate re-parented away from the killed tree still dies here
     if (candidateUid !== undefined) killAllOf(candidateUid);
     await disposeSandbox(sandbox);
@@ -284,11 +316,18 @@ export function rubricTotal(): number {
 
 /** An outcome without a report: no points out of the rubric's total, and why. */
 function noReport(
-  status: SubmissionOutcome['status'],
-  reason: string,
+  verdict: StatusVerdict,
   measured = { seconds: 0, peakRssMb: 0 },
+  typeErrors?: string[],
 ): Omit<SubmissionOutcome, 'id' | 'source'> {
-  return { status, reason, score: 0, maxScore: rubricTotal(), groups: [], ...measured };
+  return {
+    ...verdict,
+    ...(typeErrors && { typeErrors }),
+    score: 0,
+    maxScore: rubricTotal(),
+    groups: [],
+    ...measured,
+  };
 }
 
 async function writeRecord(resultsDir: string, outcome: SubmissionOutcome): Promise<void> {

@@ -9,8 +9,9 @@ import Table from 'cli-table3';
 import { formatReportTable } from '../../grader/format/table.js';
 import { GROUPS } from '../../grader/results.js';
 import type { BatchResult } from './batch.js';
+import { formatStatusLines, STATUSES } from '../../grader/status.js';
 import { writeHtmlPages } from './html/pages.js';
-import { STATUSES, type SubmissionOutcome } from './outcome.js';
+import type { SubmissionOutcome } from './outcome.js';
 
 export const GRADEBOOK_COLUMNS = [
   'id',
@@ -45,17 +46,14 @@ export function formatGradebook(outcomes: SubmissionOutcome[]): string {
   return [GRADEBOOK_COLUMNS, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 
-/** The student's feedback: the same table `npm run grade` prints, without colours, plus the status. */
+/** The student's feedback: the table `npm run grade` prints, status included, without colours. */
 export function formatFeedback(outcome: SubmissionOutcome): string {
-  const head = [`status: ${outcome.status}`];
-  if (outcome.reason) head.push(`why: ${outcome.reason}`);
-  for (const error of outcome.typeErrors ?? []) head.push(`compile error: ${error}`);
   if (!outcome.report)
-    return `${[`submission: ${outcome.id}`, ...head, `score: ${outcome.score}`].join('\n')}\n`;
+    return `${[`submission: ${outcome.id}`, ...formatStatusLines(outcome), `score: ${outcome.score}`].join('\n')}\n`;
   const table = stripColour(
     formatReportTable({ ...outcome.report, submission: outcome.id }, { verbose: true }),
   );
-  return `${[table, ...head].join('\n')}\n`;
+  return `${table}\n`;
 }
 
 function stripColour(text: string): string {

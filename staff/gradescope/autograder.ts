@@ -14,6 +14,7 @@ import { readSubmission, type SubmissionFiles } from '../batch/submissions.js';
 import { UnreadableSubmissionError } from '../batch/unzip.js';
 import { toGradescopeResults } from '../../grader/format/gradescope.js';
 import { requireSandbox } from '../../grader/sandbox/sandbox.js';
+import { formatStatusLines, statusOf } from '../../grader/status.js';
 import { assertGradescopeResults } from './validate.js';
 
 export const HIDDEN_FIXTURES_ENTRY = 'hidden-fixtures';
@@ -29,23 +30,20 @@ async function readUpload(dir: string): Promise<SubmissionFiles> {
   }
 }
 
-/** results.json for an outcome: the grader's tests when it ran, else score 0 and the reason. */
+/**
+ * results.json for an outcome: the grader's tests when it ran, else score 0; the status first, as
+ * `npm run grade` and the batch's feedback show it.
+ */
 export function gradescopeResultsFor(outcome: Omit<SubmissionOutcome, 'id' | 'source'>): object {
-  const lines =
-    outcome.status === 'graded'
-      ? []
-      : [`status: ${outcome.status}${outcome.reason ? ` — ${outcome.reason}` : ''}`];
-  lines.push(...(outcome.typeErrors ?? []).map((error) => `compile error: ${error}`));
-  if (outcome.sandbox === 'none') lines.push('graded without a sandbox (--no-sandbox)');
+  const unsandboxed = outcome.sandbox === 'none' ? ['graded without a sandbox (--no-sandbox)'] : [];
   const execution_time = Math.round(outcome.seconds);
-  if (!outcome.report)
-    return { score: 0, execution_time, output: lines.join('\n'), visibility: 'visible', tests: [] };
+  if (!outcome.report) {
+    const output = [...formatStatusLines(outcome), ...unsandboxed].join('\n');
+    return { score: 0, execution_time, output, visibility: 'visible', tests: [] };
+  }
+  // the report carries the outcome's status (the batch adds its type check's facts to it)
   const results = toGradescopeResults(outcome.report);
-  return {
-    ...results,
-    execution_time,
-    output: [...lines, results.output].filter((line) => line !== '').join('\n'),
-  };
+  return { ...results, execution_time, output: [results.output, ...unsandboxed].join('\n') };
 }
 
 export async function runAutograder(
@@ -74,8 +72,7 @@ export async function runAutograder(
   } catch (error) {
     if (!(error instanceof UnreadableSubmissionError)) throw error;
     outcome = {
-      status: 'unreadable',
-      reason: error.message,
+      ...statusOf({ unreadable: error.message }),
       score: 0,
       maxScore: rubricTotal(),
       groups: [],

@@ -5,7 +5,7 @@
  */
 import { toGradescopeResults } from '../../grader/format/gradescope.js';
 import type { GradeReport } from '../../grader/results.js';
-import { STATUSES } from '../batch/outcome.js';
+import { STATUSES } from '../../grader/status.js';
 import { gradescopeResultsFor } from './autograder.js';
 import { assertGradescopeResults, gradescopeResultsProblems } from './validate.js';
 
@@ -28,6 +28,8 @@ const report: GradeReport = {
     },
   ],
   notes: ['a note'],
+  status: 'graded',
+  facts: {},
 };
 
 describe("results.json follows Gradescope's documented format", () => {
@@ -88,7 +90,9 @@ describe("results.json follows Gradescope's documented format", () => {
       seconds: 1.4,
       peakRssMb: 10,
       sandbox: 'none',
-      ...(['graded', 'compile-error', 'crashed', 'timeout'].includes(status) ? { report } : {}),
+      ...(['graded', 'compile-error', 'crashed', 'timeout'].includes(status)
+        ? { report: { ...report, status, reason: status === 'graded' ? undefined : `why ${status}` } }
+        : {}),
       ...(status === 'compile-error' ? { typeErrors: ['gmm.ts:1:1 TS2304: x'] } : {}),
     });
     expect(gradescopeResultsProblems(results)).toEqual([]);

@@ -21,7 +21,8 @@ import { PROJECT_ROOT } from '../../harness/submission.js';
 import { gradeSubmission } from '../../grader/grade.js';
 import { runBatch } from '../batch/batch.js';
 import type { Limits } from '../batch/isolate.js';
-import { statusOfReport, type SubmissionOutcome } from '../batch/outcome.js';
+import type { SubmissionOutcome } from '../batch/outcome.js';
+import { statusInText } from '../../grader/status.js';
 import { hashTree, treeDifferences } from '../batch/tree-hash.js';
 import { writeBatchResults } from '../batch/writers.js';
 import { GROUPS } from '../../grader/results.js';
@@ -89,10 +90,9 @@ export function expectedScore(
     .reduce((score, g) => score - g.points, base.score);
 }
 
-function expectedStatus(hostile: HostileCase, grading: HostilePath): SubmissionOutcome['status'] {
-  return grading === 'grade'
-    ? (hostile.expect.statusInGrade ?? hostile.expect.status)
-    : hostile.expect.status;
+/** Every path gives a case the same status (grader/status.ts). */
+function expectedStatus(hostile: HostileCase): SubmissionOutcome['status'] {
+  return hostile.expect.status;
 }
 
 /** Which cases a path can take: run_autograder and grade take folders; zips only the batch reads. */
@@ -132,7 +132,7 @@ export async function checkCorpus(options: CorpusOptions): Promise<CorpusCheck> 
         hostile,
         outcome,
         expectedScore: expected,
-        ok: scoreOk && outcome.status === expectedStatus(hostile, options.path),
+        ok: scoreOk && outcome.status === expectedStatus(hostile),
       };
     });
     return {
@@ -183,7 +183,7 @@ async function gradeAll(
   });
 }
 
-/** gradeSubmission, as `npm run grade` calls it; the status as the batch would read the report. */
+/** gradeSubmission, as `npm run grade` calls it, type check included. */
 async function viaGrade(
   options: CorpusOptions,
   _projectRoot: string,
@@ -195,12 +195,12 @@ async function viaGrade(
     hiddenFixturesDir: options.hiddenFixturesDir,
     timeoutMs: options.limits.timeoutMs,
     candidateMemoryMb: Math.max(512, options.limits.memoryMb - 1024),
+    typecheck: options.typecheck,
   });
   await writeFile(path.join(resultsDir, `${path.basename(dir)}.json`), JSON.stringify(report, null, 2));
-  const { status, reason } = statusOfReport(report, []);
   return {
-    status,
-    reason,
+    status: report.status,
+    reason: report.reason,
     score: report.score,
     groups: report.groups,
     seconds: round((performance.now() - started) / 1000),
@@ -238,7 +238,8 @@ async function viaAutograder(
       output: string;
       tests: { score: number; max_score: number; name: string }[];
     };
-    const status = /^status: ([\w-]+)/m.exec(results.output)?.[1] ?? 'graded';
+    const status = statusInText(results.output);
+    if (status === undefined) throw new Error(`results.json of ${upload} gives no status: ${results.output}`);
     // each test is named `<group>: <name>` (format/gradescope.ts)
     const groups = GROUPS.map((group) => {
       const tests = results.tests.filter((test) => test.name.startsWith(`${group}: `));
@@ -249,7 +250,7 @@ async function viaAutograder(
       };
     });
     return {
-      status: status as SubmissionOutcome['status'],
+      status,
       reason: results.output.split('\n')[0],
       score: results.score,
       groups,
@@ -364,7 +365,7 @@ export function formatCorpusTable(check: CorpusCheck): string {
     table.push([
       hostile.id,
       hostile.base,
-      `${outcome.status} (${expectedStatus(hostile, check.path)})`,
+      `${outcome.status} (${expectedStatus(hostile)})`,
       `${outcome.score} (${bound}${verdict.expectedScore})`,
       outcome.seconds,
       verdict.ok ? 'yes' : `NO: ${outcome.reason ?? ''}`.slice(0, 80),

@@ -23,7 +23,7 @@ withSandbox('the hostile corpus', () => {
       cases: HOSTILE_CASES.filter((hostile) => CHOSEN.includes(hostile.id)),
       jobs: 2,
       limits,
-      typecheck: false, // batch/typecheck.test.ts tests it
+      typecheck: false, // grader/typecheck/ and grader/status.e2e.test.ts test it
     });
   }, 600_000);
 
