@@ -5,14 +5,22 @@ import { fail } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 import {
   checkCases,
-  checkComponentFrequencies,
+  checkConditionalCells,
+  checkGradients,
   checkLoss,
+  checkSample,
   checkSeeding,
   checkShapes,
   checkTraining,
   draw,
+  type Locate,
 } from '../support/mixture.js';
-import { expectNormalMoments, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
+import {
+  expectIndependentUniforms,
+  expectNormalMoments,
+  FALSE_FAILURE_PROBABILITY,
+} from '../support/sampling.js';
+import { normalCdf } from '../support/stats.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -32,6 +40,17 @@ function readParameters(value: unknown): GMMParameters {
     logVariances: read.matrix(record?.logVariances, 'logVariances'),
   };
 }
+
+/** Each axis of a point standardised by component k's mean and σ, through Φ: independent U[0, 1) if right. */
+function standardised(p: GMMParameters, k: number, x: number, y: number): [number, number] {
+  return [x, y].map((v, d) => normalCdf((v - p.means[k][d]) / Math.exp(p.logVariances[k][d] / 2))) as [
+    number,
+    number,
+  ];
+}
+
+const SAMPLING_HINT =
+  'each point is μ_k + σ_k·z with z two independent N(0, 1) draws per point, σ = exp(logVariance / 2)';
 
 function parameters(K: number): GMMParameters {
   const rng = new Rng(K);
@@ -65,35 +84,65 @@ describe('GMM', () => {
     if (a.logVariances.flat().some((v) => v !== 0)) fail('GMM.random: logVariances must start at 0');
     if ([...a.logits, ...a.means.flat()].some((v) => !(Math.abs(v) < 6)) || new Set(a.means.flat()).size < 10)
       fail('GMM.random: logits and means must be drawn from N(0, 1)');
+    // the initialisation as a distribution: 3000 components, (logit, mean x, mean y) through Φ over 4³ cells,
+    // chi-square with α = 1e-6 (grader/README.md)
+    const K = 3000;
+    const many = readParameters(await ask('mixture.random', { model: 'GMM', K, seed: 2025 }));
+    if (many.logits.length !== K || many.means.length !== K || many.logVariances.length !== K)
+      fail(`GMM.random(${K}, rng): expected ${K} components`);
+    if (many.logVariances.some((row) => row.length !== 2 || row.some((v) => v !== 0)))
+      fail(`GMM.random(${K}, rng): logVariances must all be exactly 0`);
+    expectIndependentUniforms(
+      `GMM.random(${K}, rng)`,
+      many.logits.map((logit, k) => [logit, ...many.means[k]].map(normalCdf)),
+      ['logit', 'mean x', 'mean y'],
+      4,
+      FALSE_FAILURE_PROBABILITY,
+      'draw every logit and both coordinates of every mean from N(0, 1), each from its own draw',
+    );
   });
 
   gradeTest('gmm.loglik', async () => checkCases('GMM', publicFixture('gmm').cases, ['normal'], hint));
 
   gradeTest('gmm.far', async () => checkCases('GMM', publicFixture('gmm').cases, ['far'], hint));
 
+  gradeTest('gmm.extreme', async () => checkCases('GMM', publicFixture('gmm').cases, ['extreme'], hint));
+
+  gradeTest('gmm.gradients', async () =>
+    checkGradients('GMM', publicFixture('gmm').cases, ['logits', 'means', 'logVariances']),
+  );
+
   gradeTest('gmm.loss', async () => checkLoss('GMM', publicFixture('gmm').cases));
 
   gradeTest('gmm.seed', () => checkSeeding('GMM', parameters(3)));
 
-  // four components at (±5, ±5) with σ = 0.5: a point is nearer another mean with probability < 1e-20
+  // four components at (±5, ±5) with σ ≤ 0.5: a point is nearer another mean with probability < 1e-20;
+  // frequencies and the 2-D cells each get α/2 (grader/README.md)
   gradeTest('gmm.weights', async () => {
     const logits = [0.4, -0.6, 1.1, 0];
-    const means = [
-      [-5, -5],
-      [5, -5],
-      [-5, 5],
-      [5, 5],
-    ];
-    await checkComponentFrequencies(
-      'GMM',
-      { logits, means, logVariances: means.map(() => [Math.log(0.25), Math.log(0.25)]) },
+    const given: GMMParameters = {
       logits,
-      (x, y) => (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2),
-      FALSE_FAILURE_PROBABILITY,
-    );
+      means: [
+        [-5, -5],
+        [5, -5],
+        [-5, 5],
+        [5, 5],
+      ],
+      logVariances: [
+        [Math.log(0.25), Math.log(0.09)],
+        [Math.log(0.16), Math.log(0.25)],
+        [Math.log(0.04), Math.log(0.16)],
+        [Math.log(0.09), Math.log(0.04)],
+      ],
+    };
+    const locate: Locate = (x, y) => {
+      const k = (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2);
+      return { k, u: standardised(given, k, x, y) };
+    };
+    await checkSample('GMM', given, logits, locate, FALSE_FAILURE_PROBABILITY, SAMPLING_HINT);
   });
 
-  // each component's two axes: mean and variance, four comparisons per component
+  // each component's two axes: mean and variance (α/12 per axis), and the 2-D cells (α/6 per component)
   gradeTest('gmm.moments', async () => {
     const given: GMMParameters = {
       logits: [0.3, -0.2, 0.5],
@@ -120,9 +169,18 @@ describe('GMM', () => {
           axis,
           given.means[k][d],
           Math.exp(given.logVariances[k][d]),
-          FALSE_FAILURE_PROBABILITY / 6,
+          FALSE_FAILURE_PROBABILITY / 12,
         );
       }
+      const locate: Locate = (x, y) => ({ k, u: standardised(given, k, x, y) });
+      checkConditionalCells(
+        draws[k].what,
+        samples[k],
+        k,
+        locate,
+        FALSE_FAILURE_PROBABILITY / 6,
+        SAMPLING_HINT,
+      );
     }
   });
 
@@ -148,7 +206,8 @@ describe('GMM', () => {
 
   gradeTest('gmm.hidden', async () => {
     const { cases } = hiddenFixture('gmm');
-    await checkCases('GMM', cases, ['normal', 'far'], hint);
+    await checkCases('GMM', cases, ['normal', 'far', 'extreme'], hint);
     await checkLoss('GMM', cases, true);
+    await checkGradients('GMM', cases, ['logits', 'means', 'logVariances']);
   });
 });

@@ -87,3 +87,65 @@ export function expectUniform(
       `${what}: not uniform in the box (Kolmogorov-Smirnov distance ${format(distance)} > ${format(epsilon)})`,
     );
 }
+
+/** The bin of a value that should be uniform on [0, 1): one of `bins` equal bins (values outside clamped). */
+function bin(u: number, bins: number): number {
+  return Math.min(bins - 1, Math.max(0, Math.floor(u * bins)));
+}
+
+/** The cell of a point of [0, 1)^D: `bins` equal bins per coordinate, row-major. */
+export function uniformCell(coordinates: readonly number[], bins: number): number {
+  return coordinates.reduce((cell, u) => cell * bins + bin(u, bins), 0);
+}
+
+/**
+ * Points that fall into cells with known probabilities (a fully specified distribution): Pearson's
+ * chi-square over all cells, cells − 1 degrees of freedom. The message names the cell furthest from its
+ * expected count, by `label`.
+ */
+export function expectCells(
+  what: string,
+  cells: ArrayLike<number>,
+  probabilities: readonly number[],
+  alpha: number,
+  label: (cell: number) => string,
+  hint: string,
+): void {
+  const counts = new Array<number>(probabilities.length).fill(0);
+  for (let i = 0; i < cells.length; i++) counts[cells[i]]++;
+  const statistic = chiSquareStatistic(counts, probabilities);
+  const critical = chiSquareUpperQuantile(probabilities.length - 1, alpha);
+  if (statistic > critical) {
+    const n = cells.length;
+    const score = (c: number) => Math.abs(counts[c] - n * probabilities[c]) / Math.sqrt(n * probabilities[c]);
+    const worst = counts.reduce((best, _, c) => (score(c) > score(best) ? c : best), 0);
+    fail(
+      `${what}: ${label(worst)} holds a share ${format(counts[worst] / n)} of the points, expected ${format(probabilities[worst])} (chi-square over ${counts.length} cells ${format(statistic)} > ${format(critical)}; ${hint})`,
+    );
+  }
+}
+
+/**
+ * Rows of D values that should be independent and uniform on [0, 1) (each value the CDF of its
+ * coordinate's distribution at the draw): chi-square over bins^D equally likely cells. Catches a wrong
+ * marginal and any dependence between coordinates (two from one draw fill only the diagonal cells).
+ */
+export function expectIndependentUniforms(
+  what: string,
+  rows: readonly (readonly number[])[],
+  names: readonly string[],
+  bins: number,
+  alpha: number,
+  hint: string,
+): void {
+  const D = names.length;
+  const cells = rows.map((row) => uniformCell(row, bins));
+  const label = (cell: number) => {
+    const parts = names.map((name, d) => {
+      const b = Math.floor(cell / bins ** (D - 1 - d)) % bins;
+      return `${name} in quantiles [${format(b / bins)}, ${format((b + 1) / bins)})`;
+    });
+    return `the cell ${parts.join(', ')}`;
+  };
+  expectCells(what, cells, new Array<number>(bins ** D).fill(bins ** -D), alpha, label, hint);
+}

@@ -6,6 +6,7 @@ import {
   incompleteGamma,
   ksUniformStatistic,
   logGamma,
+  normalCdf,
   normalTwoSidedQuantile,
 } from './stats.js';
 
@@ -34,6 +35,16 @@ describe('the grader statistics', () => {
   test('normal quantile matches SciPy', () => {
     expect(normalTwoSidedQuantile(0.05)).toBeCloseTo(1.959963984540054, 8);
     expect(normalTwoSidedQuantile(1e-6 / 12)).toBeCloseTo(5.359758373335751, 7);
+  });
+
+  // Expected values from Python's math.erfc (Φ(z) = ½ erfc(−z/√2)), an independent implementation.
+  test('normal CDF matches erfc', () => {
+    expect(normalCdf(0)).toBe(0.5);
+    expect(normalCdf(-1.5)).toBeCloseTo(0.06680720126885809, 13);
+    expect(normalCdf(0.3)).toBeCloseTo(0.6179114221889526, 13);
+    expect(normalCdf(1.96)).toBeCloseTo(0.9750021048517795, 13);
+    expect(normalCdf(-6) / 9.865876450377012e-10).toBeCloseTo(1, 10);
+    expect([normalCdf(-Infinity), normalCdf(Infinity)]).toEqual([0, 1]);
   });
 
   test('DKW epsilon solves 2 exp(-2 n eps^2) = alpha', () => {
