@@ -16,11 +16,11 @@ import {
   type Locate,
 } from '../support/mixture.js';
 import {
-  expectIndependentUniforms,
+  expectIndependentBins,
   expectNormalMoments,
   FALSE_FAILURE_PROBABILITY,
+  normalBin,
 } from '../support/sampling.js';
-import { normalCdf } from '../support/stats.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -41,12 +41,10 @@ function readParameters(value: unknown): GMMParameters {
   };
 }
 
-/** Each axis of a point standardised by component k's mean and σ, through Φ: independent U[0, 1) if right. */
-function standardised(p: GMMParameters, k: number, x: number, y: number): [number, number] {
-  return [x, y].map((v, d) => normalCdf((v - p.means[k][d]) / Math.exp(p.logVariances[k][d] / 2))) as [
-    number,
-    number,
-  ];
+/** Each axis of a point standardised by component k's mean and σ, binned: independent N(0, 1) bins if right. */
+function standardised(p: GMMParameters, k: number, x: number, y: number, bins: number): [number, number] {
+  const z = (v: number, d: number) => (v - p.means[k][d]) / Math.exp(p.logVariances[k][d] / 2);
+  return [normalBin(z(x, 0), bins), normalBin(z(y, 1), bins)];
 }
 
 const SAMPLING_HINT =
@@ -84,17 +82,17 @@ describe('GMM', () => {
     if (a.logVariances.flat().some((v) => v !== 0)) fail('GMM.random: logVariances must start at 0');
     if ([...a.logits, ...a.means.flat()].some((v) => !(Math.abs(v) < 6)) || new Set(a.means.flat()).size < 10)
       fail('GMM.random: logits and means must be drawn from N(0, 1)');
-    // the initialisation as a distribution: 3000 components, (logit, mean x, mean y) through Φ over 4³ cells,
-    // chi-square with α = 1e-6 (grader/README.md)
+    // the initialisation as a distribution: 3000 components, (logit, mean x, mean y) binned at the
+    // quartiles of N(0, 1) over 4³ cells, chi-square with α = 1e-6 (grader/README.md)
     const K = 3000;
     const many = readParameters(await ask('mixture.random', { model: 'GMM', K, seed: 2025 }));
     if (many.logits.length !== K || many.means.length !== K || many.logVariances.length !== K)
       fail(`GMM.random(${K}, rng): expected ${K} components`);
     if (many.logVariances.some((row) => row.length !== 2 || row.some((v) => v !== 0)))
       fail(`GMM.random(${K}, rng): logVariances must all be exactly 0`);
-    expectIndependentUniforms(
+    expectIndependentBins(
       `GMM.random(${K}, rng)`,
-      many.logits.map((logit, k) => [logit, ...many.means[k]].map(normalCdf)),
+      many.logits.map((logit, k) => [logit, ...many.means[k]].map((v) => normalBin(v, 4))),
       ['logit', 'mean x', 'mean y'],
       4,
       FALSE_FAILURE_PROBABILITY,
@@ -135,9 +133,9 @@ describe('GMM', () => {
         [Math.log(0.09), Math.log(0.04)],
       ],
     };
-    const locate: Locate = (x, y) => {
+    const locate: Locate = (x, y, bins) => {
       const k = (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2);
-      return { k, u: standardised(given, k, x, y) };
+      return { k, bins: standardised(given, k, x, y, bins) };
     };
     await checkSample('GMM', given, logits, locate, FALSE_FAILURE_PROBABILITY, SAMPLING_HINT);
   });
@@ -172,7 +170,7 @@ describe('GMM', () => {
           FALSE_FAILURE_PROBABILITY / 12,
         );
       }
-      const locate: Locate = (x, y) => ({ k, u: standardised(given, k, x, y) });
+      const locate: Locate = (x, y, bins) => ({ k, bins: standardised(given, k, x, y, bins) });
       checkConditionalCells(
         draws[k].what,
         samples[k],

@@ -14,8 +14,13 @@ import {
   draw,
   type Locate,
 } from '../support/mixture.js';
-import { expectIndependentUniforms, expectUniform, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
-import { normalCdf } from '../support/stats.js';
+import {
+  expectIndependentBins,
+  expectUniform,
+  FALSE_FAILURE_PROBABILITY,
+  normalBin,
+  uniformBin,
+} from '../support/sampling.js';
 
 const FAR_BELOW = -1e5; // a log-likelihood this low means "outside every box"
 
@@ -71,13 +76,12 @@ function inBox(p: UMMParameters, k: number, x: number, y: number): boolean {
   return [x, y].every((v, d) => Math.abs(v - p.centers[k][d]) <= Math.exp(p.logSizes[k][d]) / 2 + 1e-5);
 }
 
-/** The box a point of BOXES is in (−1: none), and its place along each side: independent U[0, 1) if right. */
-const locate: Locate = (x, y) => {
+/** The box a point of BOXES is in (−1: none), and its place along each side, binned: independent if right. */
+const locate: Locate = (x, y, bins) => {
   const k = [0, 1, 2].findIndex((box) => inBox(BOXES, box, x, y));
-  const u = [x, y].map((v, d) =>
-    k < 0 ? 0 : (v - BOXES.centers[k][d]) / Math.exp(BOXES.logSizes[k][d]) + 0.5,
-  ) as [number, number];
-  return { k, u };
+  const place = (v: number, d: number) =>
+    k < 0 ? 0 : uniformBin((v - BOXES.centers[k][d]) / Math.exp(BOXES.logSizes[k][d]) + 0.5, bins);
+  return { k, bins: [place(x, 0), place(y, 1)] };
 };
 
 const SAMPLING_HINT =
@@ -114,7 +118,7 @@ describe('UMM', () => {
     )
       fail('UMM.random: logits and centers must be drawn from N(0, 1)');
     // the initialisation as a distribution: 6000 components, (logit, centre x, centre y, side x, side y)
-    // through their CDFs over 3⁵ cells, chi-square with α = 1e-6 (grader/README.md); square boxes (one draw
+    // binned at their terciles over 3⁵ cells, chi-square with α = 1e-6 (grader/README.md); square boxes (one draw
     // for both sides) fill only a third of them
     const K = 6000;
     const many = readParameters(await ask('mixture.random', { model: 'UMM', K, seed: 2025 }));
@@ -126,11 +130,11 @@ describe('UMM', () => {
       fail(
         `UMM.random(${K}, rng): side ${format(sides[outside])} at logSizes[${outside >> 1}][${outside & 1}] is not in [1, 1.2) (logSizes = log(1 + 0.2·U[0, 1)))`,
       );
-    expectIndependentUniforms(
+    expectIndependentBins(
       `UMM.random(${K}, rng)`,
       many.logits.map((logit, k) => [
-        ...[logit, ...many.centers[k]].map(normalCdf),
-        ...many.logSizes[k].map((logSize) => (Math.exp(logSize) - 1) / 0.2),
+        ...[logit, ...many.centers[k]].map((v) => normalBin(v, 3)),
+        ...many.logSizes[k].map((logSize) => uniformBin((Math.exp(logSize) - 1) / 0.2, 3)),
       ]),
       ['logit', 'centre x', 'centre y', 'side x', 'side y'],
       3,

@@ -3,7 +3,7 @@ import { Rng } from '../../lib/random.js';
 import type { MixtureCase, PointKind } from '../fixtures.js';
 import { askRecord, askReturned, askReturnedList, read } from './calls.js';
 import { caseLabel, expectClose, expectTensor, fail, format } from './check.js';
-import { expectCells, expectFrequencies, expectIndependentUniforms, uniformCell } from './sampling.js';
+import { cellOf, expectCells, expectFrequencies, expectIndependentBins } from './sampling.js';
 
 export type Model = 'GMM' | 'UMM';
 type Hint = (actual: number, expected: number) => string | undefined;
@@ -118,10 +118,10 @@ export async function checkSeeding<P>(model: Model, parameters: P): Promise<void
 
 /**
  * Where a point of a test's model lies: the component that made it (the test's components do not overlap,
- * so that is certain; −1 for none) and its two coordinates as values that should be independent uniforms
- * on [0, 1) given the component (each axis's CDF at the point).
+ * so that is certain; −1 for none) and, given the component, the bin of each coordinate among `bins`
+ * equally likely bins of that axis's distribution (normalBin, uniformBin).
  */
-export type Locate = (x: number, y: number) => { k: number; u: [number, number] };
+export type Locate = (x: number, y: number, bins: number) => { k: number; bins: [number, number] };
 
 /** Bins per axis of the 2-D cells: 4 × 4 per component for sample, 5 × 5 for conditionalSample. */
 const SAMPLE_BINS = 4;
@@ -154,13 +154,13 @@ export async function checkSample<P>(
   const counts = new Array<number>(logits.length).fill(0);
   const cells = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const { k, u } = locate(points[2 * i], points[2 * i + 1]);
+    const { k, bins } = locate(points[2 * i], points[2 * i + 1], SAMPLE_BINS);
     if (k < 0)
       fail(
         `${what}: point ${i} (${format(points[2 * i])}, ${format(points[2 * i + 1])}) belongs to no component`,
       );
     counts[k]++;
-    cells[i] = k * SAMPLE_BINS ** 2 + uniformCell(u, SAMPLE_BINS);
+    cells[i] = k * SAMPLE_BINS ** 2 + cellOf(bins, SAMPLE_BINS);
   }
   const max = Math.max(...logits);
   const weights = logits.map((logit) => Math.exp(logit - max));
@@ -200,14 +200,14 @@ export function checkConditionalCells(
   const n = points.length / 2;
   const rows: [number, number][] = [];
   for (let i = 0; i < n; i++) {
-    const located = locate(points[2 * i], points[2 * i + 1]);
+    const located = locate(points[2 * i], points[2 * i + 1], CONDITIONAL_BINS);
     if (located.k !== k)
       fail(
         `${what}: point ${i} (${format(points[2 * i])}, ${format(points[2 * i + 1])}) is not from component ${k}`,
       );
-    rows.push(located.u);
+    rows.push(located.bins);
   }
-  expectIndependentUniforms(what, rows, ['axis 0', 'axis 1'], CONDITIONAL_BINS, alpha, hint);
+  expectIndependentBins(what, rows, ['axis 0', 'axis 1'], CONDITIONAL_BINS, alpha, hint);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   chiSquareUpperQuantile,
   dkwEpsilon,
   ksUniformStatistic,
+  normalQuantile,
   normalTwoSidedQuantile,
 } from './stats.js';
 import { fail, format } from './check.js';
@@ -88,14 +89,32 @@ export function expectUniform(
     );
 }
 
-/** The bin of a value that should be uniform on [0, 1): one of `bins` equal bins (values outside clamped). */
-function bin(u: number, bins: number): number {
+/**
+ * The bin of a value among `bins` equally likely bins of its distribution. Values are compared with the
+ * cut points (quantiles), computed once per bin count, rather than each mapped through a CDF: binning tens
+ * of thousands of draws stays fast, and exact.
+ */
+export function uniformBin(u: number, bins: number): number {
   return Math.min(bins - 1, Math.max(0, Math.floor(u * bins)));
 }
 
-/** The cell of a point of [0, 1)^D: `bins` equal bins per coordinate, row-major. */
-export function uniformCell(coordinates: readonly number[], bins: number): number {
-  return coordinates.reduce((cell, u) => cell * bins + bin(u, bins), 0);
+const normalCuts = new Map<number, number[]>();
+
+/** The bin of a value that should be N(0, 1): cut at Φ⁻¹(1/bins), …, Φ⁻¹((bins − 1)/bins). */
+export function normalBin(z: number, bins: number): number {
+  let cuts = normalCuts.get(bins);
+  if (cuts === undefined) {
+    cuts = Array.from({ length: bins - 1 }, (_, b) => normalQuantile((b + 1) / bins));
+    normalCuts.set(bins, cuts);
+  }
+  let bin = 0;
+  while (bin < cuts.length && z >= cuts[bin]) bin++;
+  return bin;
+}
+
+/** The cell of a point given each coordinate's bin: row-major over bins^D cells. */
+export function cellOf(binsOfPoint: readonly number[], bins: number): number {
+  return binsOfPoint.reduce((cell, bin) => cell * bins + bin, 0);
 }
 
 /**
@@ -126,11 +145,11 @@ export function expectCells(
 }
 
 /**
- * Rows of D values that should be independent and uniform on [0, 1) (each value the CDF of its
- * coordinate's distribution at the draw): chi-square over bins^D equally likely cells. Catches a wrong
- * marginal and any dependence between coordinates (two from one draw fill only the diagonal cells).
+ * Rows of D coordinates that should be independent, each given as its bin among `bins` equally likely
+ * bins of its distribution (normalBin, uniformBin): chi-square over bins^D equally likely cells. Catches a
+ * wrong marginal and any dependence between coordinates (two from one draw fill only the diagonal cells).
  */
-export function expectIndependentUniforms(
+export function expectIndependentBins(
   what: string,
   rows: readonly (readonly number[])[],
   names: readonly string[],
@@ -139,7 +158,7 @@ export function expectIndependentUniforms(
   hint: string,
 ): void {
   const D = names.length;
-  const cells = rows.map((row) => uniformCell(row, bins));
+  const cells = rows.map((row) => cellOf(row, bins));
   const label = (cell: number) => {
     const parts = names.map((name, d) => {
       const b = Math.floor(cell / bins ** (D - 1 - d)) % bins;

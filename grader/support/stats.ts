@@ -100,6 +100,18 @@ export function normalCdf(z: number): number {
   return z <= 0 ? tail : 1 - tail;
 }
 
+/** The z with Φ(z) = p, 0 < p < 1, by bisection on normalCdf (for a few cut points, not per draw). */
+export function normalQuantile(p: number): number {
+  checkAlpha(p);
+  let [lo, hi] = [-40, 40];
+  for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** DKW (Massart's constant): P(sup |F_n − F| > ε) ≤ 2 exp(−2nε²) = α, solved for ε. */
 export function dkwEpsilon(n: number, alpha: number): number {
   checkAlpha(alpha);
