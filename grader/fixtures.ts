@@ -15,8 +15,11 @@ export interface FixtureFile<Case> {
   cases: Case[];
 }
 
-/** Where the points of a mixture case lie; the grader checks each kind in its own test. */
-export type PointKind = 'normal' | 'far' | 'edges' | 'outside';
+/**
+ * Where the points of a mixture case lie; the grader checks each kind in its own test. extreme: inputs that
+ * expose numerics (logits hundreds apart, tiny variances, a single point).
+ */
+export type PointKind = 'normal' | 'far' | 'edges' | 'outside' | 'extreme';
 
 export interface MixtureCase<Parameters> {
   name: string;
@@ -25,6 +28,8 @@ export interface MixtureCase<Parameters> {
   x: number[][]; // [n, 2]
   logLikelihood: number[]; // [n]
   loss: number;
+  /** The gradient of the loss −mean log p(x) with respect to each parameter, shaped as the parameters. */
+  gradients: Parameters;
 }
 
 export interface AttentionCase {

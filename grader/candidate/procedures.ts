@@ -302,6 +302,28 @@ export const PROCEDURES: Record<string, (args: Args) => Promise<unknown>> = {
       return { names: Object.keys(grads), gradients: Object.values(grads).map(encode) };
     }),
 
+  /**
+   * The gradient of the submission's loss(logLikelihood(x)) with respect to each of the model's own
+   * variables, by the contract's names (logits and means/logVariances or centers/logSizes); a variable no
+   * gradient reaches comes back as `other`.
+   */
+  'mixture.gradients': (args) =>
+    withMixture(args, (m) => {
+      const model = args.model as Model;
+      const fields = ['logits', ...SECOND_KEYS[model]];
+      const variables = fields.map((field) => {
+        const variable = (m as unknown as Record<string, unknown>)[field];
+        if (!(variable instanceof tf.Variable)) throw new Failure(`${model}.${field} is not a tf.Variable`);
+        return variable;
+      });
+      const x = points(args.x as number[][]);
+      const { value, grads } = call(`${model}.loss gradient`, () =>
+        tf.variableGrads(() => m.loss(m.logLikelihood(x)), variables),
+      );
+      value.dispose();
+      return Object.fromEntries(fields.map((field, i) => [field, encode(grads[variables[i].name])]));
+    }),
+
   /** One attention layer, optionally with given weights, applied to each input in turn. */
   'attention.apply': async (args) => {
     const { CausalSelfAttention } = await part('attention');

@@ -5,14 +5,22 @@ import { fail } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 import {
   checkCases,
-  checkComponentFrequencies,
+  checkConditionalCells,
+  checkGradients,
   checkLoss,
+  checkSample,
   checkSeeding,
   checkShapes,
   checkTraining,
   draw,
+  type Locate,
 } from '../support/mixture.js';
-import { expectNormalMoments, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
+import {
+  expectIndependentBins,
+  expectNormalMoments,
+  FALSE_FAILURE_PROBABILITY,
+  normalBin,
+} from '../support/sampling.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
@@ -32,6 +40,15 @@ function readParameters(value: unknown): GMMParameters {
     logVariances: read.matrix(record?.logVariances, 'logVariances'),
   };
 }
+
+/** Each axis of a point standardised by component k's mean and σ, binned: independent N(0, 1) bins if right. */
+function standardised(p: GMMParameters, k: number, x: number, y: number, bins: number): [number, number] {
+  const z = (v: number, d: number) => (v - p.means[k][d]) / Math.exp(p.logVariances[k][d] / 2);
+  return [normalBin(z(x, 0), bins), normalBin(z(y, 1), bins)];
+}
+
+const SAMPLING_HINT =
+  'each point is μ_k + σ_k·z with z two independent N(0, 1) draws per point, σ = exp(logVariance / 2)';
 
 function parameters(K: number): GMMParameters {
   const rng = new Rng(K);
@@ -65,35 +82,65 @@ describe('GMM', () => {
     if (a.logVariances.flat().some((v) => v !== 0)) fail('GMM.random: logVariances must start at 0');
     if ([...a.logits, ...a.means.flat()].some((v) => !(Math.abs(v) < 6)) || new Set(a.means.flat()).size < 10)
       fail('GMM.random: logits and means must be drawn from N(0, 1)');
+    // the initialisation as a distribution: 3000 components, (logit, mean x, mean y) binned at the
+    // quartiles of N(0, 1) over 4³ cells, chi-square with α = 1e-6 (grader/README.md)
+    const K = 3000;
+    const many = readParameters(await ask('mixture.random', { model: 'GMM', K, seed: 2025 }));
+    if (many.logits.length !== K || many.means.length !== K || many.logVariances.length !== K)
+      fail(`GMM.random(${K}, rng): expected ${K} components`);
+    if (many.logVariances.some((row) => row.length !== 2 || row.some((v) => v !== 0)))
+      fail(`GMM.random(${K}, rng): logVariances must all be exactly 0`);
+    expectIndependentBins(
+      `GMM.random(${K}, rng)`,
+      many.logits.map((logit, k) => [logit, ...many.means[k]].map((v) => normalBin(v, 4))),
+      ['logit', 'mean x', 'mean y'],
+      4,
+      FALSE_FAILURE_PROBABILITY,
+      'draw every logit and both coordinates of every mean from N(0, 1), each from its own draw',
+    );
   });
 
   gradeTest('gmm.loglik', async () => checkCases('GMM', publicFixture('gmm').cases, ['normal'], hint));
 
   gradeTest('gmm.far', async () => checkCases('GMM', publicFixture('gmm').cases, ['far'], hint));
 
+  gradeTest('gmm.extreme', async () => checkCases('GMM', publicFixture('gmm').cases, ['extreme'], hint));
+
+  gradeTest('gmm.gradients', async () =>
+    checkGradients('GMM', publicFixture('gmm').cases, ['logits', 'means', 'logVariances']),
+  );
+
   gradeTest('gmm.loss', async () => checkLoss('GMM', publicFixture('gmm').cases));
 
   gradeTest('gmm.seed', () => checkSeeding('GMM', parameters(3)));
 
-  // four components at (±5, ±5) with σ = 0.5: a point is nearer another mean with probability < 1e-20
+  // four components at (±5, ±5) with σ ≤ 0.5: a point is nearer another mean with probability < 1e-20;
+  // frequencies and the 2-D cells each get α/2 (grader/README.md)
   gradeTest('gmm.weights', async () => {
     const logits = [0.4, -0.6, 1.1, 0];
-    const means = [
-      [-5, -5],
-      [5, -5],
-      [-5, 5],
-      [5, 5],
-    ];
-    await checkComponentFrequencies(
-      'GMM',
-      { logits, means, logVariances: means.map(() => [Math.log(0.25), Math.log(0.25)]) },
+    const given: GMMParameters = {
       logits,
-      (x, y) => (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2),
-      FALSE_FAILURE_PROBABILITY,
-    );
+      means: [
+        [-5, -5],
+        [5, -5],
+        [-5, 5],
+        [5, 5],
+      ],
+      logVariances: [
+        [Math.log(0.25), Math.log(0.09)],
+        [Math.log(0.16), Math.log(0.25)],
+        [Math.log(0.04), Math.log(0.16)],
+        [Math.log(0.09), Math.log(0.04)],
+      ],
+    };
+    const locate: Locate = (x, y, bins) => {
+      const k = (x < 0 ? 0 : 1) + (y < 0 ? 0 : 2);
+      return { k, bins: standardised(given, k, x, y, bins) };
+    };
+    await checkSample('GMM', given, logits, locate, FALSE_FAILURE_PROBABILITY, SAMPLING_HINT);
   });
 
-  // each component's two axes: mean and variance, four comparisons per component
+  // each component's two axes: mean and variance (α/12 per axis), and the 2-D cells (α/6 per component)
   gradeTest('gmm.moments', async () => {
     const given: GMMParameters = {
       logits: [0.3, -0.2, 0.5],
@@ -120,9 +167,18 @@ describe('GMM', () => {
           axis,
           given.means[k][d],
           Math.exp(given.logVariances[k][d]),
-          FALSE_FAILURE_PROBABILITY / 6,
+          FALSE_FAILURE_PROBABILITY / 12,
         );
       }
+      const locate: Locate = (x, y, bins) => ({ k, bins: standardised(given, k, x, y, bins) });
+      checkConditionalCells(
+        draws[k].what,
+        samples[k],
+        k,
+        locate,
+        FALSE_FAILURE_PROBABILITY / 6,
+        SAMPLING_HINT,
+      );
     }
   });
 
@@ -148,7 +204,8 @@ describe('GMM', () => {
 
   gradeTest('gmm.hidden', async () => {
     const { cases } = hiddenFixture('gmm');
-    await checkCases('GMM', cases, ['normal', 'far'], hint);
+    await checkCases('GMM', cases, ['normal', 'far', 'extreme'], hint);
     await checkLoss('GMM', cases, true);
+    await checkGradients('GMM', cases, ['logits', 'means', 'logVariances']);
   });
 });

@@ -5,13 +5,22 @@ import { fail, format } from '../support/check.js';
 import { gradeTest, hiddenFixture, publicFixture } from '../support/grade-test.js';
 import {
   checkCases,
-  checkComponentFrequencies,
+  checkConditionalCells,
+  checkGradients,
   checkLoss,
+  checkSample,
   checkSeeding,
   checkShapes,
   draw,
+  type Locate,
 } from '../support/mixture.js';
-import { expectUniform, FALSE_FAILURE_PROBABILITY } from '../support/sampling.js';
+import {
+  expectIndependentBins,
+  expectUniform,
+  FALSE_FAILURE_PROBABILITY,
+  normalBin,
+  uniformBin,
+} from '../support/sampling.js';
 
 const FAR_BELOW = -1e5; // a log-likelihood this low means "outside every box"
 
@@ -67,6 +76,19 @@ function inBox(p: UMMParameters, k: number, x: number, y: number): boolean {
   return [x, y].every((v, d) => Math.abs(v - p.centers[k][d]) <= Math.exp(p.logSizes[k][d]) / 2 + 1e-5);
 }
 
+/** The box a point of BOXES is in (−1: none), and its place along each side, binned: independent if right. */
+const locate: Locate = (x, y, bins) => {
+  const k = [0, 1, 2].findIndex((box) => inBox(BOXES, box, x, y));
+  const place = (v: number, d: number) =>
+    k < 0 ? 0 : uniformBin((v - BOXES.centers[k][d]) / Math.exp(BOXES.logSizes[k][d]) + 0.5, bins);
+  return { k, bins: [place(x, 0), place(y, 1)] };
+};
+
+const SAMPLING_HINT =
+  'each point is c_k + (u − ½)·s_k with u two independent U[0, 1) draws per point, s = exp(logSize)';
+
+const GRADIENT_FIELDS: (keyof UMMParameters)[] = ['logits', 'centers', 'logSizes'];
+
 describe('UMM', () => {
   gradeTest('umm.shapes', async () => checkShapes('UMM', parameters));
 
@@ -95,6 +117,30 @@ describe('UMM', () => {
       new Set(a.centers.flat()).size < 10
     )
       fail('UMM.random: logits and centers must be drawn from N(0, 1)');
+    // the initialisation as a distribution: 6000 components, (logit, centre x, centre y, side x, side y)
+    // binned at their terciles over 3⁵ cells, chi-square with α = 1e-6 (grader/README.md); square boxes (one draw
+    // for both sides) fill only a third of them
+    const K = 6000;
+    const many = readParameters(await ask('mixture.random', { model: 'UMM', K, seed: 2025 }));
+    if (many.logits.length !== K || many.centers.length !== K || many.logSizes.length !== K)
+      fail(`UMM.random(${K}, rng): expected ${K} components`);
+    const sides = many.logSizes.flat().map(Math.exp);
+    const outside = sides.findIndex((side) => !(side >= 1 - 1e-6 && side <= 1.2 + 1e-6));
+    if (outside >= 0)
+      fail(
+        `UMM.random(${K}, rng): side ${format(sides[outside])} at logSizes[${outside >> 1}][${outside & 1}] is not in [1, 1.2) (logSizes = log(1 + 0.2·U[0, 1)))`,
+      );
+    expectIndependentBins(
+      `UMM.random(${K}, rng)`,
+      many.logits.map((logit, k) => [
+        ...[logit, ...many.centers[k]].map((v) => normalBin(v, 3)),
+        ...many.logSizes[k].map((logSize) => uniformBin((Math.exp(logSize) - 1) / 0.2, 3)),
+      ]),
+      ['logit', 'centre x', 'centre y', 'side x', 'side y'],
+      3,
+      FALSE_FAILURE_PROBABILITY,
+      'logits and centres from N(0, 1), each side log(1 + 0.2·U[0, 1)), every value its own draw',
+    );
   });
 
   gradeTest('umm.loglik', async () => {
@@ -124,14 +170,25 @@ describe('UMM', () => {
     }
   });
 
-  gradeTest('umm.seed', () => checkSeeding('UMM', parameters(3)));
-
-  gradeTest('umm.weights', async () => {
-    const componentOf = (x: number, y: number) => [0, 1, 2].findIndex((k) => inBox(BOXES, k, x, y));
-    await checkComponentFrequencies('UMM', BOXES, BOXES.logits, componentOf, FALSE_FAILURE_PROBABILITY);
+  // not on points outside every box, where float32 rounds log π_k − 1e6 to 1/16 (umm.outside checks those)
+  gradeTest('umm.gradients', async () => {
+    const { cases } = publicFixture('umm');
+    await checkGradients(
+      'UMM',
+      cases.filter((c) => c.kind !== 'outside'),
+      GRADIENT_FIELDS,
+      ['centers'],
+    );
   });
 
-  // three boxes × two axes, each inside-the-box and KS check with α / 6
+  gradeTest('umm.seed', () => checkSeeding('UMM', parameters(3)));
+
+  // frequencies and the 2-D cells each get α/2 (grader/README.md)
+  gradeTest('umm.weights', async () =>
+    checkSample('UMM', BOXES, BOXES.logits, locate, FALSE_FAILURE_PROBABILITY, SAMPLING_HINT),
+  );
+
+  // three boxes × two axes: inside the box and KS (α/12 per axis); the 2-D cells (α/6 per box)
   gradeTest('umm.uniform', async () => {
     const n = 5000;
     const components = [0, 1, 2];
@@ -146,9 +203,17 @@ describe('UMM', () => {
           axis,
           BOXES.centers[k][d] - half,
           BOXES.centers[k][d] + half,
-          FALSE_FAILURE_PROBABILITY / 6,
+          FALSE_FAILURE_PROBABILITY / 12,
         );
       }
+      checkConditionalCells(
+        draws[k].what,
+        samples[k],
+        k,
+        locate,
+        FALSE_FAILURE_PROBABILITY / 6,
+        SAMPLING_HINT,
+      );
     }
   });
 
@@ -156,5 +221,11 @@ describe('UMM', () => {
     const { cases } = hiddenFixture('umm');
     await checkCases('UMM', cases, ['normal', 'edges', 'outside'], hint);
     await checkLoss('UMM', cases, true);
+    await checkGradients(
+      'UMM',
+      cases.filter((c) => c.kind !== 'outside'),
+      GRADIENT_FIELDS,
+      ['centers'],
+    );
   });
 });

@@ -3,7 +3,7 @@ import { Rng } from '../../lib/random.js';
 import type { MixtureCase, PointKind } from '../fixtures.js';
 import { askRecord, askReturned, askReturnedList, read } from './calls.js';
 import { caseLabel, expectClose, expectTensor, fail, format } from './check.js';
-import { expectFrequencies } from './sampling.js';
+import { cellOf, expectCells, expectFrequencies, expectIndependentBins } from './sampling.js';
 
 export type Model = 'GMM' | 'UMM';
 type Hint = (actual: number, expected: number) => string | undefined;
@@ -117,38 +117,138 @@ export async function checkSeeding<P>(model: Model, parameters: P): Promise<void
 }
 
 /**
- * Component frequencies of sample(n): `componentOf` tells which component made a point (the test's
- * components do not overlap, so that is certain).
+ * Where a point of a test's model lies: the component that made it (the test's components do not overlap,
+ * so that is certain; −1 for none) and, given the component, the bin of each coordinate among `bins`
+ * equally likely bins of that axis's distribution (normalBin, uniformBin).
  */
-export async function checkComponentFrequencies<P>(
+export type Locate = (x: number, y: number, bins: number) => { k: number; bins: [number, number] };
+
+/** Bins per axis of the 2-D cells: 4 × 4 per component for sample, 5 × 5 for conditionalSample. */
+const SAMPLE_BINS = 4;
+const CONDITIONAL_BINS = 5;
+
+function axisCellLabel(bins: number, prefix = ''): (cell: number) => string {
+  return (cell) => {
+    const [i, j] = [Math.floor(cell / bins) % bins, cell % bins];
+    const range = (b: number) => `[${format(b / bins)}, ${format((b + 1) / bins)})`;
+    return `${prefix}the cell with axis 0 in quantiles ${range(i)} and axis 1 in ${range(j)}`;
+  };
+}
+
+/**
+ * sample(n) of a model whose components do not overlap: component frequencies against softmax(logits)
+ * (chi-square, α/2), and the joint distribution of (component, axis-0 bin, axis-1 bin) over K · 4 · 4
+ * cells (chi-square, α/2), which also fails right marginals drawn from one random number.
+ */
+export async function checkSample<P>(
   model: Model,
   parameters: P,
   logits: number[],
-  componentOf: (x: number, y: number) => number,
+  locate: Locate,
   alpha: number,
+  hint: string,
 ): Promise<void> {
   const n = 20_000;
   const what = `${model}.sample(${n})`;
   const [points] = await draw(model, parameters, [{ what, n, seed: 2024 }]);
   const counts = new Array<number>(logits.length).fill(0);
+  const cells = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const k = componentOf(points[2 * i], points[2 * i + 1]);
+    const { k, bins } = locate(points[2 * i], points[2 * i + 1], SAMPLE_BINS);
     if (k < 0)
       fail(
         `${what}: point ${i} (${format(points[2 * i])}, ${format(points[2 * i + 1])}) belongs to no component`,
       );
     counts[k]++;
+    cells[i] = k * SAMPLE_BINS ** 2 + cellOf(bins, SAMPLE_BINS);
   }
   const max = Math.max(...logits);
   const weights = logits.map((logit) => Math.exp(logit - max));
   const total = weights.reduce((a, b) => a + b, 0);
+  const probabilities = weights.map((w) => w / total);
   expectFrequencies(
     `${what} component frequencies`,
     counts,
-    weights.map((w) => w / total),
-    alpha,
+    probabilities,
+    alpha / 2,
     'pick each component with probability softmax(logits)',
   );
+  const cellsPerComponent = SAMPLE_BINS ** 2;
+  expectCells(
+    `${what}`,
+    cells,
+    probabilities.flatMap((p) => new Array<number>(cellsPerComponent).fill(p / cellsPerComponent)),
+    alpha / 2,
+    (cell) =>
+      axisCellLabel(SAMPLE_BINS, `component ${Math.floor(cell / cellsPerComponent)}'s points: `)(cell),
+    hint,
+  );
+}
+
+/**
+ * conditionalSample's points of one component, located as in checkSample: every point in component k, and
+ * the two axes independent with the right marginals over 5 × 5 cells (chi-square, α).
+ */
+export function checkConditionalCells(
+  what: string,
+  points: Float32Array,
+  k: number,
+  locate: Locate,
+  alpha: number,
+  hint: string,
+): void {
+  const n = points.length / 2;
+  const rows: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const located = locate(points[2 * i], points[2 * i + 1], CONDITIONAL_BINS);
+    if (located.k !== k)
+      fail(
+        `${what}: point ${i} (${format(points[2 * i])}, ${format(points[2 * i + 1])}) is not from component ${k}`,
+      );
+    rows.push(located.bins);
+  }
+  expectIndependentBins(what, rows, ['axis 0', 'axis 1'], CONDITIONAL_BINS, alpha, hint);
+}
+
+/**
+ * The loss's gradient for every parameter of every case against the fixture. `optional`: fields whose
+ * gradient is zero, which a submission may also leave unconnected (UMM centres: the box is a step).
+ */
+export async function checkGradients<P>(
+  model: Model,
+  cases: MixtureCase<P>[],
+  fields: (keyof P & string)[],
+  optional: string[] = [],
+): Promise<void> {
+  for (const [index, c] of cases.entries()) {
+    const what = `${model} loss gradient (${caseLabel(c.name, index)})`;
+    const received = await askRecord(
+      'mixture.gradients',
+      { model, parameters: c.parameters, x: c.x },
+      Object.fromEntries(fields.map((field) => [field, read.returned])),
+    );
+    for (const field of fields) {
+      const expected = (c.gradients[field] as number[] | number[][]).flat();
+      const gradient = received[field];
+      const cut = `no gradient reaches ${field}: compute log p(x) from the variables with tensor ops only (no dataSync/arraySync, no new tensors from their values)`;
+      let values: ArrayLike<number>;
+      if (gradient.kind === 'other' && optional.includes(field)) values = new Float32Array(expected.length);
+      else if (gradient.kind === 'other') fail(`${what}: ${cut}`);
+      else {
+        const shape = field === 'logits' ? [expected.length] : [expected.length / 2, 2];
+        values = expectTensor(`${what}, d loss / d ${field}`, gradient, shape);
+      }
+      expectClose(`${what}, d loss / d ${field}`, values, expected, {
+        where: field === 'logits' ? (i) => `[${i}]` : (i) => `[${i >> 1}][${i & 1}]`,
+        hint: (actual, wanted) =>
+          !Number.isFinite(actual)
+            ? 'use tf.logSoftmax and a stable logsumexp: log(softmax(...)) and log(sum(exp(...))) give -Infinity and NaN gradients'
+            : actual === 0 && wanted !== 0
+              ? cut
+              : `check how log p(x) depends on ${field}, and that loss is −mean(logLikelihood)`,
+      });
+    }
+  }
 }
 
 /** A few Adam steps on −mean log p(x) of a fixed data set must raise the mean log-likelihood. */

@@ -8,6 +8,7 @@ import {
   chiSquareUpperQuantile,
   dkwEpsilon,
   ksUniformStatistic,
+  normalQuantile,
   normalTwoSidedQuantile,
 } from './stats.js';
 import { fail, format } from './check.js';
@@ -86,4 +87,84 @@ export function expectUniform(
     fail(
       `${what}: not uniform in the box (Kolmogorov-Smirnov distance ${format(distance)} > ${format(epsilon)})`,
     );
+}
+
+/**
+ * The bin of a value among `bins` equally likely bins of its distribution. Values are compared with the
+ * cut points (quantiles), computed once per bin count, rather than each mapped through a CDF: binning tens
+ * of thousands of draws stays fast, and exact.
+ */
+export function uniformBin(u: number, bins: number): number {
+  return Math.min(bins - 1, Math.max(0, Math.floor(u * bins)));
+}
+
+const normalCuts = new Map<number, number[]>();
+
+/** The bin of a value that should be N(0, 1): cut at Φ⁻¹(1/bins), …, Φ⁻¹((bins − 1)/bins). */
+export function normalBin(z: number, bins: number): number {
+  let cuts = normalCuts.get(bins);
+  if (cuts === undefined) {
+    cuts = Array.from({ length: bins - 1 }, (_, b) => normalQuantile((b + 1) / bins));
+    normalCuts.set(bins, cuts);
+  }
+  let bin = 0;
+  while (bin < cuts.length && z >= cuts[bin]) bin++;
+  return bin;
+}
+
+/** The cell of a point given each coordinate's bin: row-major over bins^D cells. */
+export function cellOf(binsOfPoint: readonly number[], bins: number): number {
+  return binsOfPoint.reduce((cell, bin) => cell * bins + bin, 0);
+}
+
+/**
+ * Points that fall into cells with known probabilities (a fully specified distribution): Pearson's
+ * chi-square over all cells, cells − 1 degrees of freedom. The message names the cell furthest from its
+ * expected count, by `label`.
+ */
+export function expectCells(
+  what: string,
+  cells: ArrayLike<number>,
+  probabilities: readonly number[],
+  alpha: number,
+  label: (cell: number) => string,
+  hint: string,
+): void {
+  const counts = new Array<number>(probabilities.length).fill(0);
+  for (let i = 0; i < cells.length; i++) counts[cells[i]]++;
+  const statistic = chiSquareStatistic(counts, probabilities);
+  const critical = chiSquareUpperQuantile(probabilities.length - 1, alpha);
+  if (statistic > critical) {
+    const n = cells.length;
+    const score = (c: number) => Math.abs(counts[c] - n * probabilities[c]) / Math.sqrt(n * probabilities[c]);
+    const worst = counts.reduce((best, _, c) => (score(c) > score(best) ? c : best), 0);
+    fail(
+      `${what}: ${label(worst)} holds a share ${format(counts[worst] / n)} of the points, expected ${format(probabilities[worst])} (chi-square over ${counts.length} cells ${format(statistic)} > ${format(critical)}; ${hint})`,
+    );
+  }
+}
+
+/**
+ * Rows of D coordinates that should be independent, each given as its bin among `bins` equally likely
+ * bins of its distribution (normalBin, uniformBin): chi-square over bins^D equally likely cells. Catches a
+ * wrong marginal and any dependence between coordinates (two from one draw fill only the diagonal cells).
+ */
+export function expectIndependentBins(
+  what: string,
+  rows: readonly (readonly number[])[],
+  names: readonly string[],
+  bins: number,
+  alpha: number,
+  hint: string,
+): void {
+  const D = names.length;
+  const cells = rows.map((row) => cellOf(row, bins));
+  const label = (cell: number) => {
+    const parts = names.map((name, d) => {
+      const b = Math.floor(cell / bins ** (D - 1 - d)) % bins;
+      return `${name} in quantiles [${format(b / bins)}, ${format((b + 1) / bins)})`;
+    });
+    return `the cell ${parts.join(', ')}`;
+  };
+  expectCells(what, cells, new Array<number>(bins ** D).fill(bins ** -D), alpha, label, hint);
 }

@@ -6,6 +6,8 @@ import {
   incompleteGamma,
   ksUniformStatistic,
   logGamma,
+  normalCdf,
+  normalQuantile,
   normalTwoSidedQuantile,
 } from './stats.js';
 
@@ -34,6 +36,25 @@ describe('the grader statistics', () => {
   test('normal quantile matches SciPy', () => {
     expect(normalTwoSidedQuantile(0.05)).toBeCloseTo(1.959963984540054, 8);
     expect(normalTwoSidedQuantile(1e-6 / 12)).toBeCloseTo(5.359758373335751, 7);
+  });
+
+  // Expected values from Python's math.erfc (Φ(z) = ½ erfc(−z/√2)), an independent implementation.
+  test('normal CDF matches erfc', () => {
+    expect(normalCdf(0)).toBe(0.5);
+    expect(normalCdf(-1.5)).toBeCloseTo(0.06680720126885809, 13);
+    expect(normalCdf(0.3)).toBeCloseTo(0.6179114221889526, 13);
+    expect(normalCdf(1.96)).toBeCloseTo(0.9750021048517795, 13);
+    expect(normalCdf(-6) / 9.865876450377012e-10).toBeCloseTo(1, 10);
+    expect([normalCdf(-Infinity), normalCdf(Infinity)]).toEqual([0, 1]);
+  });
+
+  // Expected values from Python's statistics.NormalDist().inv_cdf, an independent implementation.
+  test('normal quantiles invert the CDF', () => {
+    expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
+    expect(normalQuantile(0.25)).toBeCloseTo(-0.6744897501960817, 11);
+    expect(normalQuantile(0.2)).toBeCloseTo(-0.8416212335729142, 11);
+    expect(normalQuantile(1 / 3)).toBeCloseTo(-0.43072729929545744, 11);
+    expect(normalQuantile(1e-6)).toBeCloseTo(-4.753424308822899, 10);
   });
 
   test('DKW epsilon solves 2 exp(-2 n eps^2) = alpha', () => {

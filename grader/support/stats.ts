@@ -89,6 +89,29 @@ export function normalTwoSidedQuantile(alpha: number): number {
   return Math.sqrt(chiSquareUpperQuantile(1, alpha));
 }
 
+/**
+ * The standard normal CDF Φ(z), from the same incomplete gamma: Z²/2 is Gamma(½), so
+ * P(|Z| > |z|) = Q(½, z²/2) and Φ(z) = ½ Q(½, z²/2) for z ≤ 0, 1 − ½ Q(½, z²/2) above.
+ */
+export function normalCdf(z: number): number {
+  if (Number.isNaN(z)) return Number.NaN;
+  if (!Number.isFinite(z)) return z > 0 ? 1 : 0;
+  const tail = 0.5 * incompleteGamma(0.5, (z * z) / 2).upper;
+  return z <= 0 ? tail : 1 - tail;
+}
+
+/** The z with Φ(z) = p, 0 < p < 1, by bisection on normalCdf (for a few cut points, not per draw). */
+export function normalQuantile(p: number): number {
+  checkAlpha(p);
+  let [lo, hi] = [-40, 40];
+  for (let i = 0; i < 200 && hi - lo > 1e-13; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** DKW (Massart's constant): P(sup |F_n − F| > ε) ≤ 2 exp(−2nε²) = α, solved for ε. */
 export function dkwEpsilon(n: number, alpha: number): number {
   checkAlpha(alpha);

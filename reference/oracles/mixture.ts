@@ -88,3 +88,66 @@ export function ummLogLikelihood(params: UMMParameters, points: Points): number[
 export function closeToOracle(actual: number, expected: number, tolerance = 1e-5): boolean {
   return Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));
 }
+
+/**
+ * Responsibilities r_ik = softmax_k(log π_k + log p(x_i | k)) of every point, and the gradient of the loss
+ * −(1/n) Σ_i log p(x_i) with respect to the logits: −(1/n) Σ_i (r_ik − π_k).
+ */
+function responsibilities(
+  logits: readonly number[],
+  componentLogDensity: (k: number, x: readonly number[]) => number,
+  x: number[][],
+): { r: number[][]; logits: number[] } {
+  const logWeights = logSoftmax(logits);
+  const r = x.map((point) => {
+    const terms = logWeights.map((logWeight, k) => logWeight + componentLogDensity(k, point));
+    const normaliser = logSumExp(terms);
+    return terms.map((term) => Math.exp(term - normaliser));
+  });
+  const n = x.length;
+  const weights = logWeights.map(Math.exp);
+  const gradient = logits.map((_, k) => -r.reduce((sum, row) => sum + row[k] - weights[k], 0) / n);
+  return { r, logits: gradient };
+}
+
+/**
+ * Gradients of the GMM loss −mean log p(x) with respect to every parameter, analytic:
+ * d/dμ_kd = −(1/n) Σ_i r_ik (x_id − μ_kd) / σ²_kd, d/dlogVar_kd = −(1/n) Σ_i r_ik (−½ + ½ (x_id − μ_kd)² / σ²_kd).
+ */
+export function gmmLossGradients(params: GMMParameters, points: Points): GMMParameters {
+  const x = rows(points);
+  const n = x.length;
+  const { r, logits } = responsibilities(params.logits, (k, p) => gmmComponentLogDensity(params, k, p), x);
+  const perAxis = (term: (diff: number, variance: number) => number) =>
+    params.means.map((mean, k) =>
+      [0, 1].map((d) => {
+        const variance = Math.exp(params.logVariances[k][d]);
+        return -x.reduce((sum, p, i) => sum + r[i][k] * term(p[d] - mean[d], variance), 0) / n;
+      }),
+    );
+  return {
+    logits,
+    means: perAxis((diff, variance) => diff / variance),
+    logVariances: perAxis((diff, variance) => -0.5 + (0.5 * diff * diff) / variance),
+  };
+}
+
+/**
+ * Gradients of the UMM loss: the box is a step in the centres and sizes, so d/dc = 0 and only the density
+ * term −log s_k1 − log s_k2 moves with logSizes: d/dlogSize_kd = (1/n) Σ_i r_ik [x_i inside box k].
+ */
+export function ummLossGradients(params: UMMParameters, points: Points): UMMParameters {
+  const x = rows(points);
+  const n = x.length;
+  const { r, logits } = responsibilities(params.logits, (k, p) => ummComponentLogDensity(params, k, p), x);
+  const inside = (k: number, p: readonly number[]) =>
+    ummComponentLogDensity(params, k, p) !== UMM_OUTSIDE_LOG_DENSITY;
+  return {
+    logits,
+    centers: params.centers.map(() => [0, 0]),
+    logSizes: params.logSizes.map((_, k) => {
+      const share = x.reduce((sum, p, i) => sum + (inside(k, p) ? r[i][k] : 0), 0) / n;
+      return [share, share];
+    }),
+  };
+}
