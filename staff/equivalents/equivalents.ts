@@ -10,7 +10,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
-import { typeErrors } from '../batch/typecheck.js';
+import { SubmissionTypeChecker } from '../../grader/typecheck/checker.js';
+import { readSubmissionTexts } from '../../grader/typecheck/process.js';
 import { REFERENCE_DIR } from '../mutants/mutants.js';
 
 export const EQUIVALENTS_DIR = path.join(PROJECT_ROOT, 'staff', 'equivalents');
@@ -79,9 +80,12 @@ export async function assembleEquivalent(
   return target;
 }
 
-/** Type errors of the assembled equivalent's own files, as a submission's are checked (staff/batch). */
+let checker: SubmissionTypeChecker | undefined;
+
+/** Type errors of the assembled equivalent's own files, checked as every grading path checks a submission. */
 export function equivalentTypeErrors(equivalent: Equivalent, assembled: string): string[] {
-  const errors = typeErrors(assembled, PROJECT_ROOT);
+  checker ??= new SubmissionTypeChecker(PROJECT_ROOT);
+  const errors = checker.check(readSubmissionTexts(assembled));
   // only its own files: the reference's are checked by npm run typecheck
   return errors.filter((error) => equivalent.files.includes(error.split(':')[0]));
 }
