@@ -24,7 +24,7 @@ import {
 } from './sandbox/sandbox.js';
 import { scoreRun } from './scorer.js';
 import type { GradeFacts, JudgeFact, LoadFailure } from './status.js';
-import { readSubmissionTexts, TypeCheckProcess } from './typecheck/process.js';
+import { typeCheckSubmission } from './typecheck/process.js';
 import { stageSubmission, type StagedSubmission } from '../harness/staging.js';
 
 export interface GradeOptions {
@@ -70,16 +70,13 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
   checkFixtureSet(fixturesDir);
   if (hiddenFixturesDir) checkFixtureSet(hiddenFixturesDir);
   const staged = await stageSubmission(dir);
-  // the files as handed in, checked while the judge runs: it costs no time of its own
-  const checker = options.typecheck === false ? undefined : new TypeCheckProcess();
-  const typeCheck = checker?.check(readSubmissionTexts(staged.dir)).then(
-    (errors) => ({ errors }),
-    (error: Error) => ({ failed: error.message }),
-  );
   // the judge's own folder (mode 0700): timings, and a private copy of the hidden set
   const judgeDir = await mkdtemp(path.join(os.tmpdir(), 'ex5-judge-'));
   let checked: StagedSubmission | undefined;
+  let typeCheck: ReturnType<typeof typeCheckSubmission> | undefined;
   try {
+    // the files as handed in, checked while the judge runs (or found checked already)
+    if (options.typecheck !== false) typeCheck = typeCheckSubmission(staged.dir);
     const privateHidden = hiddenFixturesDir && path.join(judgeDir, 'hidden');
     if (hiddenFixturesDir && privateHidden) await cp(hiddenFixturesDir, privateHidden, { recursive: true });
     // The import rule is checked on the staged copy; offending files are stubbed out before anything runs.
@@ -109,7 +106,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     if (!hiddenFixturesDir) notes.push(PUBLIC_HIDDEN_NOTE);
     notes.push(`Sandbox: ${describeSandbox(sandbox)}.`);
     const facts = judgeFacts(factsFile);
-    const typed = await typeCheck;
+    const typed = await typeCheck?.result;
     if (typed && 'errors' in typed) facts.typeErrors = typed.errors;
     if (typed && 'failed' in typed) notes.push(`Type check: not done (${typed.failed}).`);
     const report = scoreRun(dir, rubric, run, notes, facts);
@@ -117,7 +114,7 @@ export async function gradeSubmission(dir: string, options: GradeOptions = {}): 
     report.timing = timing(timingsFile, performance.now() - started);
     return report;
   } finally {
-    checker?.close();
+    typeCheck?.close();
     await checked?.cleanup();
     await staged.cleanup();
     await rm(judgeDir, { recursive: true, force: true });

@@ -19,7 +19,7 @@ import {
   type GradeFacts,
   type StatusVerdict,
 } from '../../grader/status.js';
-import { TypeCheckProcess } from '../../grader/typecheck/process.js';
+import { TypeCheckProcess, type TypeCheckResult } from '../../grader/typecheck/process.js';
 import { createSandbox, disposeSandbox } from './sandbox.js';
 import {
   killAllOf,
@@ -227,8 +227,8 @@ export async function gradeFiles(
       : (options.typeChecker ?? new TypeCheckProcess(options.projectRoot));
   const texts = Object.fromEntries([...files].map(([name, bytes]) => [name, bytes.toString('utf8')]));
   const typeCheck = checker?.check(texts).then(
-    (errors) => ({ errors }),
-    (error: Error) => ({ failed: error.message }),
+    (errors): TypeCheckResult => ({ errors }),
+    (error: Error): TypeCheckResult => ({ failed: error.message }),
   );
   try {
     const { timeoutMs } = options.limits;
