@@ -1,17 +1,18 @@
 /**
- * npm run grade:mutants -- [--jobs N] [--only TEXT]
+ * npm run grade:mutants -- [--jobs N] [--only TEXT] [--file PATH]
  * Grades the reference (must score full marks) and every mutant (each must lose points in the group it
  * breaks), and prints the kill table. Exit 1 if the reference loses points or a mutant survives.
+ * --file reads the mutants from another file in mutants.json's format (e.g. staff/mutants/independent.json).
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { command, positiveInteger, runCommand } from '../../harness/cli.js';
+import { command, positiveInteger, runCommand, userPath } from '../../harness/cli.js';
 import { gradeSubmission } from '../../grader/grade.js';
 import type { GradeReport } from '../../grader/results.js';
-import { loadMutants, mutate, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
+import { loadMutants, mutate, MUTANTS_FILE, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
 
 interface Verdict {
   mutant: Mutant;
@@ -47,19 +48,31 @@ async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R
 interface Options {
   jobs: number;
   only?: string;
+  file?: string;
 }
 
 const program = command(
   'grade:mutants',
   'Grades the reference and every mutant; each mutant must lose points in its group.',
-  ['npm run grade:mutants', 'npm run grade:mutants -- --only umm --jobs 1'],
+  [
+    'npm run grade:mutants',
+    'npm run grade:mutants -- --only umm --jobs 1',
+    'npm run grade:mutants -- --file staff/mutants/independent.json --jobs 1',
+  ],
 )
   .option('--jobs <n>', 'mutants graded at once', positiveInteger, 2)
-  .option('--only <text>', 'only the mutants whose name contains this');
+  .option('--only <text>', 'only the mutants whose name contains this')
+  .option(
+    '--file <path>',
+    "read the mutants from this file (mutants.json's format) instead of mutants.json",
+    userPath,
+  );
 
 await runCommand<Options>(program, async (values) => {
   const jobs = values.jobs;
-  const mutants = loadMutants().filter((m) => values.only === undefined || m.name.includes(values.only));
+  const mutants = loadMutants(values.file ?? MUTANTS_FILE).filter(
+    (m) => values.only === undefined || m.name.includes(values.only),
+  );
   // every mutant must still apply before anything is graded: a stale one is an error, not a survivor
   for (const mutant of mutants) mutate(mutant, readFileSync(path.join(REFERENCE_DIR, mutant.file), 'utf8'));
   const started = Date.now();
