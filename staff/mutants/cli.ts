@@ -1,16 +1,17 @@
 /**
- * npm run grade:mutants -- [--jobs N] [--only TEXT]
+ * npm run grade:mutants -- [--jobs N] [--only TEXT] [--file PATH]
  * Grades the reference (must score full marks), every mutant (each must lose at least 3 points in the
  * group it breaks and none in any other) and every equivalent (staff/equivalents: correct code written
  * differently, which must score full marks on the wasm and on the cpu backend), and prints the tables.
- * Exit 1 if the reference or an equivalent loses a point, or a mutant survives.
+ * Exit 1 if the reference or an equivalent loses a point, or a mutant survives. --file reads the
+ * mutants from another file in mutants.json's format (staff/mutants/independent.json).
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import chalk from 'chalk';
 import Table from 'cli-table3';
-import { command, positiveInteger, runCommand } from '../../harness/cli.js';
+import { command, positiveInteger, runCommand, userPath } from '../../harness/cli.js';
 import { gradeSubmission } from '../../grader/grade.js';
 import type { GradeReport } from '../../grader/results.js';
 import {
@@ -19,7 +20,7 @@ import {
   loadEquivalents,
   type Equivalent,
 } from '../equivalents/equivalents.js';
-import { loadMutants, mutate, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
+import { loadMutants, mutate, MUTANTS_FILE, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
 
 /** What a mutant must lose in its own group (issue 12: a typical mistake costs at least this). */
 const MINIMUM_LOSS = 3;
@@ -119,20 +120,30 @@ async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R
 interface Options {
   jobs: number;
   only?: string;
+  file?: string;
 }
 
 const program = command(
   'grade:mutants',
   'Grades the reference, every mutant (each must lose at least 3 points in its group and none elsewhere) and every equivalent (full marks on wasm and cpu).',
-  ['npm run grade:mutants', 'npm run grade:mutants -- --only umm --jobs 1'],
+  [
+    'npm run grade:mutants',
+    'npm run grade:mutants -- --only umm --jobs 1',
+    'npm run grade:mutants -- --file staff/mutants/independent.json',
+  ],
 )
   .option('--jobs <n>', 'mutants graded at once', positiveInteger, 2)
-  .option('--only <text>', 'only the mutants and equivalents whose name contains this');
+  .option('--only <text>', 'only the mutants and equivalents whose name contains this')
+  .option(
+    '--file <path>',
+    "read the mutants from this file (mutants.json's format) instead of mutants.json",
+    userPath,
+  );
 
 await runCommand<Options>(program, async (values) => {
   const jobs = values.jobs;
   const chosen = (name: string) => values.only === undefined || name.includes(values.only);
-  const mutants = loadMutants().filter((m) => chosen(m.name));
+  const mutants = loadMutants(values.file ?? MUTANTS_FILE).filter((m) => chosen(m.name));
   const equivalents = loadEquivalents().filter((e) => chosen(e.name));
   // every mutant must still apply before anything is graded: a stale one is an error, not a survivor
   for (const mutant of mutants) mutate(mutant, readFileSync(path.join(REFERENCE_DIR, mutant.file), 'utf8'));
