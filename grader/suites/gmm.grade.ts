@@ -12,7 +12,7 @@ import {
   checkSeeding,
   checkShapes,
   checkTraining,
-  draw,
+  drawRepeatably,
   type Locate,
 } from '../support/mixture.js';
 import {
@@ -158,7 +158,7 @@ describe('GMM', () => {
     const n = 4000;
     const components = [0, 1, 2];
     const draws = components.map((k) => ({ what: `GMM.conditionalSample(${n}, ${k})`, n, k, seed: 100 + k }));
-    const samples = await draw('GMM', given, draws);
+    const samples = await drawRepeatably('GMM', given, draws);
     for (const k of components) {
       for (let d = 0; d < 2; d++) {
         const axis = Float64Array.from({ length: n }, (_, i) => samples[k][2 * i + d]);

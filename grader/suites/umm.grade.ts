@@ -11,7 +11,7 @@ import {
   checkSample,
   checkSeeding,
   checkShapes,
-  draw,
+  drawRepeatably,
   type Locate,
 } from '../support/mixture.js';
 import {
@@ -193,7 +193,7 @@ describe('UMM', () => {
     const n = 5000;
     const components = [0, 1, 2];
     const draws = components.map((k) => ({ what: `UMM.conditionalSample(${n}, ${k})`, n, k, seed: 200 + k }));
-    const samples = await draw('UMM', BOXES, draws);
+    const samples = await drawRepeatably('UMM', BOXES, draws);
     for (const k of components) {
       for (let d = 0; d < 2; d++) {
         const half = Math.exp(BOXES.logSizes[k][d]) / 2;

@@ -96,6 +96,26 @@ export async function draw<P>(model: Model, parameters: P, draws: Draw[]): Promi
   return results.map((result, i) => expectTensor(draws[i].what, result, [draws[i].n, 2]) as Float32Array);
 }
 
+/**
+ * `draw`, plus two short draws of the first one's kind with one seed, which must agree. A sampling
+ * test's verdict rests on its fixed seeds (the same submission always gets the same score), so a sampler
+ * that ignores the rng given fails the statistical tests too, not only `*.seed`.
+ */
+export async function drawRepeatably<P>(model: Model, parameters: P, draws: Draw[]): Promise<Float32Array[]> {
+  const { k, seed } = draws[0];
+  const what = `${model}.${k === undefined ? 'sample(50)' : `conditionalSample(50, ${k})`}`;
+  const repeat: Draw = { what, n: 50, k, seed: seed + 1000 };
+  const results = await draw(model, parameters, [...draws, repeat, repeat]);
+  const [first, again] = results.slice(draws.length);
+  const i = first.findIndex((value, j) => value !== again[j]);
+  if (i >= 0)
+    fail(
+      `${what}: two draws with the same seed differ at row ${i >> 1} (draw only from the rng given: ` +
+        'these statistics are taken at fixed seeds)',
+    );
+  return results.slice(0, draws.length);
+}
+
 /** Same seed same samples, different seeds different samples, for sample and conditionalSample. */
 export async function checkSeeding<P>(model: Model, parameters: P): Promise<void> {
   for (const [name, k] of [
@@ -150,7 +170,7 @@ export async function checkSample<P>(
 ): Promise<void> {
   const n = 20_000;
   const what = `${model}.sample(${n})`;
-  const [points] = await draw(model, parameters, [{ what, n, seed: 2024 }]);
+  const [points] = await drawRepeatably(model, parameters, [{ what, n, seed: 2024 }]);
   const counts = new Array<number>(logits.length).fill(0);
   const cells = new Int32Array(n);
   for (let i = 0; i < n; i++) {

@@ -3,8 +3,8 @@
  * Grades the reference (must score full marks), every mutant (each must lose at least 3 points in the
  * group it breaks and none in any other) and every equivalent (staff/equivalents: correct code written
  * differently, which must score full marks on the wasm and on the cpu backend), and prints the tables.
- * Exit 1 if the reference or an equivalent loses a point, or a mutant survives. --file reads the
- * mutants from another file in mutants.json's format (staff/mutants/independent.json).
+ * Exit 1 if the reference or an equivalent loses a point, or a mutant survives. The mutants are those of
+ * mutants.json and independent.json (a reviewer's, written apart from the suites); --file takes one file.
  */
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -20,7 +20,7 @@ import {
   loadEquivalents,
   type Equivalent,
 } from '../equivalents/equivalents.js';
-import { loadMutants, mutate, MUTANTS_FILE, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
+import { loadMutants, mutate, REFERENCE_DIR, writeMutant, type Mutant } from './mutants.js';
 
 /** What a mutant must lose in its own group (issue 12: a typical mistake costs at least this). */
 const MINIMUM_LOSS = 3;
@@ -136,14 +136,14 @@ const program = command(
   .option('--only <text>', 'only the mutants and equivalents whose name contains this')
   .option(
     '--file <path>',
-    "read the mutants from this file (mutants.json's format) instead of mutants.json",
+    "only the mutants of this file (mutants.json's format); by default mutants.json and independent.json",
     userPath,
   );
 
 await runCommand<Options>(program, async (values) => {
   const jobs = values.jobs;
   const chosen = (name: string) => values.only === undefined || name.includes(values.only);
-  const mutants = loadMutants(values.file ?? MUTANTS_FILE).filter((m) => chosen(m.name));
+  const mutants = loadMutants(values.file).filter((m) => chosen(m.name));
   const equivalents = loadEquivalents().filter((e) => chosen(e.name));
   // every mutant must still apply before anything is graded: a stale one is an error, not a survivor
   for (const mutant of mutants) mutate(mutant, readFileSync(path.join(REFERENCE_DIR, mutant.file), 'utf8'));

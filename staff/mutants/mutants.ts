@@ -22,10 +22,16 @@ export class MutantError extends Error {
 }
 
 export const MUTANTS_FILE = new URL('./mutants.json', import.meta.url);
+/** Mistakes written apart from the suites, by someone who had not read them: their kill rate is honest. */
+export const INDEPENDENT_MUTANTS_FILE = new URL('./independent.json', import.meta.url);
 export const REFERENCE_DIR = path.join(PROJECT_ROOT, 'reference');
 
-export function loadMutants(file: URL | string = MUTANTS_FILE): Mutant[] {
-  const { mutants } = JSON.parse(readFileSync(file, 'utf8')) as { mutants: Mutant[] };
+/** The mutants of one file, or of both files when none is given. */
+export function loadMutants(file?: URL | string): Mutant[] {
+  const sources = file === undefined ? [MUTANTS_FILE, INDEPENDENT_MUTANTS_FILE] : [file];
+  const mutants = sources.flatMap(
+    (name) => (JSON.parse(readFileSync(name, 'utf8')) as { mutants: Mutant[] }).mutants,
+  );
   const files = Object.values(SUBMISSION_FILES) as string[];
   for (const mutant of mutants) {
     if (!GROUPS.includes(mutant.group))
