@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type * as contract from '../lib/contract.js';
 import type { GMMParameters } from '../lib/contract.js';
-import { checkMixtureParameters, logSumExp, scaledSquaredDistances } from '../lib/mixture.js';
+import { checkMixtureParameters, scaledSquaredDistances } from '../lib/mixture.js';
 import type { Rng } from '../lib/random.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);

@@ -33,7 +33,7 @@ export class CausalSelfAttention implements contract.CausalSelfAttention {
   }
 
   apply(x: tf.Tensor3D): tf.Tensor3D {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a student's style the grader must accept
+     
     const self = this;
     const [B, T, C] = x.shape;
     const hd = C / self.nHead;
@@ -62,7 +62,7 @@ export class CausalSelfAttention implements contract.CausalSelfAttention {
   }
 
   setWeights(weights: AttentionWeights): void {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- a student's style the grader must accept
+     
     const self = this;
     for (const name of ['cAttn', 'cProj'] as const) {
       for (const part of ['kernel', 'bias'] as const) {

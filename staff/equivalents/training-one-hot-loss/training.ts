@@ -4,7 +4,6 @@
  * runs on every backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { pickColumns } from '../lib/gpt/ops.js';
 
 function checkShapes(what: string, logits: tf.Tensor3D, targets: tf.Tensor2D): void {
   const [B, T] = logits.shape;
