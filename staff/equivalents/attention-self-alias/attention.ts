@@ -37,7 +37,7 @@ export class CausalSelfAttention implements contract.CausalSelfAttention {
       );
     }
     const hd = C / this.nHead;
-     
+
     const self = this;
     return tf.tidy(() => {
       // query, key, value for all heads, then the heads moved next to the batch

@@ -33,7 +33,6 @@ export class CausalSelfAttention implements contract.CausalSelfAttention {
   }
 
   apply(x: tf.Tensor3D): tf.Tensor3D {
-     
     const self = this;
     const [B, T, C] = x.shape;
     const hd = C / self.nHead;
@@ -62,7 +61,6 @@ export class CausalSelfAttention implements contract.CausalSelfAttention {
   }
 
   setWeights(weights: AttentionWeights): void {
-     
     const self = this;
     for (const name of ['cAttn', 'cProj'] as const) {
       for (const part of ['kernel', 'bias'] as const) {
