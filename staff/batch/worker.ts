@@ -1,14 +1,22 @@
 /**
- * The child the batch starts per submission, run from the sandbox's copy of the grader: the judge. It
- * type-checks and grades the sandbox's `submission/` with the single-submission grader, whose suites
- * ask the sandboxed candidate for numbers, and hands the report back over the IPC channel, which the
- * candidate does not inherit (and, under bubblewrap, cannot see: it lives in its own PID namespace).
+ * The child the batch starts per job slot, run from the batch's copy of the grader: the judge. For each
+ * job it type-checks and grades one submission folder with the single-submission grader, whose suites
+ * (a fresh Jest process per submission) ask the sandboxed candidate for numbers, and hands the report
+ * back over the IPC channel, which the candidate does not inherit (and, under bubblewrap, cannot see:
+ * it lives in its own PID namespace). No submission code runs here, so one child serves many
+ * submissions in turn and pays Node's, tsx's and its modules' start-up once; it leaves when the batch
+ * closes the channel.
  */
 import path from 'node:path';
 import { gradeSubmission } from '../../grader/grade.js';
 import type { GradeReport } from '../../grader/results.js';
 import type { SandboxMode } from '../../grader/sandbox/sandbox.js';
+import { seconds, type WorkerTiming } from './timing.js';
 import { typeErrors } from './typecheck.js';
+
+/** When this process was ready for its first job (ms since it started). */
+const readyAt = performance.now();
+let jobsDone = 0;
 
 export interface WorkerJob {
   submissionDir: string;
@@ -24,7 +32,8 @@ export interface WorkerJob {
 }
 
 export type WorkerMessage =
-  { kind: 'report'; report: GradeReport; typeErrors: string[] } | { kind: 'error'; message: string };
+  | { kind: 'report'; report: GradeReport; typeErrors: string[]; timing: WorkerTiming }
+  | { kind: 'error'; message: string };
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -35,11 +44,15 @@ if (!process.send) {
   process.exit(2);
 }
 
-process.once('message', (job: WorkerJob) => {
+process.on('message', (job: WorkerJob) => {
   void (async () => {
     try {
+      const workerStartS = jobsDone++ === 0 ? seconds(readyAt) : 0;
+      const started = performance.now();
       // first, so that the check sees the files as handed in, before any submission code runs
       const errors = job.typecheck ? typeErrors(job.submissionDir, path.dirname(job.submissionDir)) : [];
+      const typecheckS = seconds(performance.now() - started);
+      const graded = performance.now();
       // half the time left: after a hang the grader reruns each unfinished suite with its own limit
       const report = await gradeSubmission(job.submissionDir, {
         hiddenFixturesDir: job.hiddenFixturesDir,
@@ -48,10 +61,12 @@ process.once('message', (job: WorkerJob) => {
         candidateUid: job.candidateUid,
         candidateMemoryMb: job.candidateMemoryMb,
       });
-      await send({ kind: 'report', report, typeErrors: errors });
+      const timing = { workerStartS, typecheckS, gradeS: seconds(performance.now() - graded) };
+      await send({ kind: 'report', report, typeErrors: errors, timing });
     } catch (error) {
       await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
     }
-    process.disconnect();
   })();
 });
+// the batch closed the channel: no more jobs
+process.on('disconnect', () => process.exit(0));
