@@ -140,6 +140,15 @@ describe('IsolatedWorker', () => {
     expect(after.message?.pid).not.toBe(first.message?.pid);
   });
 
+  test('a child that left between jobs is replaced before the next job', async () => {
+    const first = await worker.run({ n: 1 }, limits);
+    process.kill(first.message!.pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const next = await worker.run({ n: 2 }, limits);
+    expect(next.message?.echo).toBe(2);
+    expect(next.message?.pid).not.toBe(first.message?.pid);
+  });
+
   test('the time limit is per job: a hung job is killed, with the child, and the next one runs', async () => {
     await worker.run({ n: 1 }, limits);
     const hung = await worker.run({ n: 2, spin: true }, { timeoutMs: 1500, memoryMb: 400 });

@@ -218,7 +218,9 @@ export class IsolatedWorker<Message> {
 
   /** Runs one job: its message, or how the child ended if it ended first. */
   async run(input: unknown, limits: Limits): Promise<IsolatedRun<Message>> {
-    if (this.child && this.jobs >= this.maxJobs) await this.close();
+    // a child that left between jobs (or has done its share) is replaced, not handed a job it cannot take
+    const stale = this.child && (!this.child.connected || this.child.exitCode !== null);
+    if (this.child && (stale || this.jobs >= this.maxJobs)) await this.close();
     const started = performance.now();
     const child = this.child ?? (this.child = this.start());
     const exited = this.exited!;
