@@ -13,6 +13,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { useESM: true }],
   },
   testMatch: ['<rootDir>/grader/suites/*.grade.ts'],
+  roots: ['<rootDir>/grader'],
   reporters: ['<rootDir>/grader/runner/reporter.js'],
   // in band: no submission code runs in Jest's processes, so the suites may share the reporter's
   maxWorkers: 1,

@@ -4,7 +4,7 @@
  * every test needing the part fails with one line naming the file, and the code itself never runs.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, rm, writeFile } from 'node:fs/promises';
+import { chown, cp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
 import { IMPORT_RULE_ERROR, PROJECT_ROOT } from '../../harness/submission.js';
@@ -37,6 +37,11 @@ export async function withoutForfeitedFiles(
   for (const part of forfeitedParts(violations)) {
     const file = SUBMISSION_FILES[part];
     await writeFile(path.join(copy, file), stubSource(file, violations));
+  }
+  // as root (the batch's uid mode) the copy keeps the folder's group: only its candidate may read it
+  if (process.getuid?.() === 0) {
+    const { uid, gid } = await stat(dir);
+    for (const entry of ['', ...(await readdir(copy))]) await chown(path.join(copy, entry), uid, gid);
   }
   return { dir: copy, cleanup: () => rm(copy, { recursive: true, force: true }) };
 }

@@ -58,6 +58,21 @@ export function residentMb(pid: number): number {
   }
 }
 
+/** CPU seconds (user + system) the process has used so far; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // after the last ')': state is field 3 of proc(5), utime and stime are fields 14 and 15, in ticks
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK) is not reachable from Node). */
+const CLOCK_TICKS = 100;
+
 export function killTree(root: number, tree: number[]): void {
   for (const target of [-root, ...tree]) {
     try {

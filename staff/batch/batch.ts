@@ -1,7 +1,8 @@
 /**
- * Grades a folder of submissions: each read safely, copied into its own sandbox, graded by a worker
- * child under time and memory limits, several at a time. One record per submission is written as soon
- * as it is graded (records/<id>.json), so an interrupted batch resumes where it stopped.
+ * Grades a folder of submissions: each read safely, written into its own folder of the batch's copy of
+ * the project, graded by a grader child (one per job slot, taking one submission after another) under
+ * time and memory limits per submission, several at a time. One record per submission is written as
+ * soon as it is graded (records/<id>.json), so an interrupted batch resumes where it stopped.
  */
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { checkFixtureSet } from '../../grader/fixtures.js';
 import { loadRubric } from '../../grader/rubric.js';
-import { runIsolated, type Limits } from './isolate.js';
+import { IsolatedWorker, type Limits } from './isolate.js';
 import type { SubmissionOutcome } from './outcome.js';
 import {
   heapExhausted,
@@ -20,7 +21,8 @@ import {
   type StatusVerdict,
 } from '../../grader/status.js';
 import { TypeCheckProcess, type TypeCheckResult } from '../../grader/typecheck/process.js';
-import { createSandbox, disposeSandbox } from './sandbox.js';
+import { addSubmission, createSandbox, disposeSandbox, type Sandbox } from './sandbox.js';
+import { seconds } from './timing.js';
 import {
   killAllOf,
   SANDBOX_UID_BASE,
@@ -144,37 +146,49 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   let done = resumed;
   let running = 0;
   options.onProgress?.({ done, total: sources.length, running });
+  // one copy of the project for the whole batch (nothing graded can change it), a folder per submission
+  let project: Sandbox | undefined;
   const worker = async (slot: number) => {
     // each concurrent grade's candidate gets its own uid, so that killing one's processes spares the other's
     const candidateUid = SANDBOX_UID_BASE + (((process.pid % 100) * 16 + slot) % SANDBOX_UID_COUNT);
+    const judge = project && graderChild(project, options.limits);
     // one type checker per slot: it parses the project's declarations once for all its submissions
     const typeChecker = new TypeCheckProcess(options.projectRoot ?? PROJECT_ROOT);
     try {
-      await gradePending(candidateUid, typeChecker);
+      for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
+        if (options.signal?.aborted) return;
+        running++;
+        options.onProgress?.({ done, total: sources.length, running });
+        const context = { sandbox: project!, judge: judge! };
+        const outcome = await gradeSource(
+          sources[index],
+          { ...options, sandbox, candidateUid, typeChecker },
+          context,
+        );
+        // a grade cut short by the interruption is no verdict: --resume grades it again
+        if (options.signal?.aborted) return;
+        await writeRecord(options.resultsDir, outcome);
+        outcomes[index] = outcome;
+        running--;
+        done++;
+        sampleMemory();
+        options.onProgress?.({ done, total: sources.length, running, last: outcome });
+      }
     } finally {
       typeChecker.close();
-    }
-  };
-  const gradePending = async (candidateUid: number, typeChecker: TypeCheckProcess) => {
-    for (let index = pending.shift(); index !== undefined; index = pending.shift()) {
-      if (options.signal?.aborted) return;
-      running++;
-      options.onProgress?.({ done, total: sources.length, running });
-      const outcome = await gradeSource(sources[index], { ...options, sandbox, candidateUid, typeChecker });
-      // a grade cut short by the interruption is no verdict: --resume grades it again
-      if (options.signal?.aborted) return;
-      await writeRecord(options.resultsDir, outcome);
-      outcomes[index] = outcome;
-      running--;
-      done++;
-      sampleMemory();
-      options.onProgress?.({ done, total: sources.length, running, last: outcome });
+      await judge?.close();
     }
   };
   try {
+    if (pending.length > 0)
+      project = await createSandbox({
+        projectRoot: options.projectRoot ?? PROJECT_ROOT,
+        hiddenFixturesDir: options.hiddenFixturesDir,
+      });
     await Promise.all(Array.from({ length: Math.max(1, options.jobs) }, (_, slot) => worker(slot)));
   } finally {
     clearInterval(memoryTimer);
+    if (project) await disposeSandbox(project);
   }
   if (options.signal?.aborted)
     throw new BatchInterrupted(
@@ -190,10 +204,29 @@ export async function runBatch(options: BatchOptions): Promise<BatchResult> {
   };
 }
 
+/** Where a batch grades: its copy of the project, and a job slot's grader child. */
+export interface GradingContext {
+  sandbox: Sandbox;
+  judge: IsolatedWorker<WorkerMessage>;
+}
+
+/** A grader child (the judge) for one job slot, run from the batch's copy of the project. */
+function graderChild(sandbox: Sandbox, limits: Limits): IsolatedWorker<WorkerMessage> {
+  return new IsolatedWorker<WorkerMessage>(
+    {
+      nodeArgs: ['--import', 'tsx', path.join(sandbox.root, 'staff', 'batch', 'worker.ts')],
+      cwd: sandbox.root,
+      env: childEnvironment(sandbox.scratchDir),
+    },
+    limits.memoryMb,
+  );
+}
+
 /** Reads and grades one submission; an unreadable one becomes a row, never an exception. */
 export async function gradeSource(
   source: SubmissionSource,
   options: GradeOneOptions,
+  context?: GradingContext,
 ): Promise<SubmissionOutcome> {
   const base = { id: source.id, ...(await readIdentity(source)), source: path.basename(source.path) };
   let files: SubmissionFiles;
@@ -205,36 +238,58 @@ export async function gradeSource(
     const reason = error.message.replaceAll(`${path.dirname(source.path)}${path.sep}`, '');
     return { ...base, ...noReport(statusOf({ unreadable: reason })) };
   }
-  return { ...base, ...(await gradeFiles(files, options)), fingerprint: fingerprint(files) };
+  return { ...base, ...(await gradeFiles(files, options, context)), fingerprint: fingerprint(files) };
 }
 
-/** Grades a submission's files in a fresh sandbox, in a child under the limits. */
+/**
+ * Grades a submission's files in its own folder of the sandbox, in a grader child under the limits:
+ * the batch's (context), or, for one submission alone (Gradescope), a sandbox and a child of its own.
+ */
 export async function gradeFiles(
   files: SubmissionFiles,
   options: GradeOneOptions,
+  context?: GradingContext,
 ): Promise<Omit<SubmissionOutcome, 'id' | 'source'>> {
+  if (!context) {
+    const sandbox = await createSandbox({
+      projectRoot: options.projectRoot ?? PROJECT_ROOT,
+      hiddenFixturesDir: options.hiddenFixturesDir,
+    });
+    const judge = graderChild(sandbox, options.limits);
+    try {
+      return await gradeFiles(files, options, { sandbox, judge });
+    } finally {
+      await judge.close();
+      await disposeSandbox(sandbox);
+    }
+  }
   const mode = options.sandbox ?? requireSandbox(false);
   const candidateUid = mode === 'uid' ? (options.candidateUid ?? SANDBOX_UID_BASE) : undefined;
-  const sandbox = await createSandbox(files, {
-    projectRoot: options.projectRoot ?? PROJECT_ROOT,
-    hiddenFixturesDir: options.hiddenFixturesDir,
-    candidateUid,
-  });
-  // the files as handed in, type-checked here while the worker grades them (no code of theirs runs here)
+  const preparing = performance.now();
+  const folder = await addSubmission(context.sandbox, files, candidateUid);
+  const prepareS = seconds(performance.now() - preparing);
+  // the files as handed in, type-checked here while the grader child grades them (no code of theirs runs here)
   const checker =
     options.typecheck === false
       ? undefined
       : (options.typeChecker ?? new TypeCheckProcess(options.projectRoot));
   const texts = Object.fromEntries([...files].map(([name, bytes]) => [name, bytes.toString('utf8')]));
-  const typeCheck = checker?.check(texts).then(
-    (errors): TypeCheckResult => ({ errors }),
-    (error: Error): TypeCheckResult => ({ failed: error.message }),
-  );
+  const checking = performance.now();
+  let typecheckS = 0;
+  const typeCheck = checker
+    ?.check(texts)
+    .then(
+      (errors): TypeCheckResult => ({ errors }),
+      (error: Error): TypeCheckResult => ({ failed: error.message }),
+    )
+    .finally(() => {
+      typecheckS = seconds(performance.now() - checking);
+    });
   try {
     const { timeoutMs } = options.limits;
     const job: WorkerJob = {
-      submissionDir: sandbox.submissionDir,
-      hiddenFixturesDir: sandbox.hiddenFixturesDir,
+      submissionDir: folder.dir,
+      hiddenFixturesDir: context.sandbox.hiddenFixturesDir,
       // the grader's own limit fires first, so that tests that finished still count
       deadline: Date.now() + timeoutMs - Math.max(5000, timeoutMs * 0.1),
       sandbox: mode,
@@ -242,15 +297,7 @@ export async function gradeFiles(
       // the judge (worker, Jest) needs about a gigabyte of the tree's limit; the candidate has the rest
       candidateMemoryMb: Math.max(512, options.limits.memoryMb - 1024),
     };
-    const run = await runIsolated<WorkerMessage>(
-      {
-        nodeArgs: ['--import', 'tsx', path.join(sandbox.root, 'staff', 'batch', 'worker.ts')],
-        cwd: sandbox.root,
-        env: childEnvironment(sandbox.scratchDir),
-      },
-      job,
-      options.limits,
-    );
+    const run = await context.judge.run(job, options.limits);
     const measured = { seconds: round(run.seconds, 2), peakRssMb: run.peakRssMb, sandbox: mode };
     // the facts of this process's end; a report brings the judge's own, and the type check its errors
     const facts: GradeFacts = {};
@@ -283,12 +330,13 @@ export async function gradeFiles(
       groups: report.groups,
       report,
       ...measured,
+      timing: { prepareS, ...run.message.timing, typecheckS, cpuS: run.cpuSeconds },
     };
   } finally {
     if (checker !== options.typeChecker) checker?.close();
     // in the uid mode a candidate re-parented away from the killed tree still dies here
     if (candidateUid !== undefined) killAllOf(candidateUid);
-    await disposeSandbox(sandbox);
+    await folder.dispose();
   }
 }
 

@@ -1,11 +1,12 @@
 // Ctrl-C during `npm run grade:batch`: every grade stops, no sandbox or process is left, and --resume
 // finishes the batch. The real command on the real grader, on copies of the reference.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { runScript } from '../testing/run-script.js';
+import { SUBMISSION_PREFIX } from './sandbox.js';
 
 const CLI = path.join(PROJECT_ROOT, 'staff', 'batch', 'cli.ts');
 const IDS = ['1000001', '1000002', '1000003'];
@@ -35,20 +36,33 @@ function processesMentioning(text: string): number[] {
 test('SIGINT stops every grade and leaves nothing behind; --resume grades the rest', async () => {
   const results = path.join(work, 'results');
   const records = path.join(results, 'records');
+  // a temporary folder of its own: only this batch's sandbox appears there
+  const tmp = path.join(work, 'tmp');
+  mkdirSync(tmp);
   const sandboxes = new Set<string>();
+  const folders = new Set<string>();
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', CLI, path.join(work, 'handins'), '--out', results, '--jobs', '1'],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } },
   );
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  // the sandboxes it makes, seen while it runs; interrupt once the first student is recorded
+  // the sandbox and the submissions' folders in it, seen while it runs; interrupt once the first
+  // student is recorded
   await new Promise<void>((resolve) => {
     const watch = setInterval(() => {
-      for (const entry of readdirSync(os.tmpdir()))
-        if (entry.startsWith('ex5-sandbox-')) sandboxes.add(path.join(os.tmpdir(), entry));
+      for (const entry of readdirSync(tmp).filter((name) => name.startsWith('ex5-sandbox-'))) {
+        const sandbox = path.join(tmp, entry);
+        sandboxes.add(sandbox);
+        try {
+          for (const name of readdirSync(sandbox))
+            if (name.startsWith(SUBMISSION_PREFIX)) folders.add(path.join(sandbox, name));
+        } catch {
+          // removed while we looked
+        }
+      }
       if (existsSync(records) && readdirSync(records).length >= 1) {
         clearInterval(watch);
         child.kill('SIGINT');
@@ -62,8 +76,9 @@ test('SIGINT stops every grade and leaves nothing behind; --resume grades the re
   const recorded = readdirSync(records).length;
   expect(recorded).toBeGreaterThanOrEqual(1);
   expect(recorded).toBeLessThan(3);
-  expect(sandboxes.size).toBeGreaterThan(recorded); // the interrupted grade had its own
-  for (const sandbox of sandboxes) {
+  expect(sandboxes.size).toBe(1); // one copy of the project for the batch
+  expect(folders.size).toBeGreaterThan(recorded); // the interrupted grade had its own folder
+  for (const sandbox of [...sandboxes, ...folders]) {
     expect(existsSync(sandbox)).toBe(false);
     expect(processesMentioning(sandbox)).toEqual([]);
   }

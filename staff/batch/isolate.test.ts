@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runIsolated } from './isolate.js';
+import { IsolatedWorker, runIsolated } from './isolate.js';
 
 let dir: string;
 beforeAll(() => {
@@ -98,5 +98,64 @@ describe('runIsolated', () => {
     } finally {
       delete process.env.EX5_SECRET_FOR_TEST;
     }
+  });
+});
+
+describe('IsolatedWorker', () => {
+  /** A worker that answers each job with its pid; `crash` exits after writing to stderr, `spin` loops. */
+  const source = [
+    "process.on('message', (job) => {",
+    "  if (job.crash) { process.stderr.write('crashed on ' + job.n); process.exit(3); }",
+    '  if (job.spin) for (;;) {}',
+    "  process.stderr.write('job ' + job.n + ';');",
+    '  process.send({ echo: job.n, pid: process.pid });',
+    '});',
+    "process.on('disconnect', () => process.exit(0));",
+  ].join('\n');
+  const limits = { timeoutMs: 10_000, memoryMb: 400 };
+  let worker: IsolatedWorker<{ echo: number; pid: number }>;
+  beforeEach(() => {
+    const file = path.join(dir, `worker-${Math.random().toString(36).slice(2)}.mjs`);
+    writeFileSync(file, source);
+    worker = new IsolatedWorker({ nodeArgs: [file], cwd: dir, env: { PATH: process.env.PATH } }, 400);
+  });
+  afterEach(() => worker.close());
+
+  test('one child takes the jobs in turn', async () => {
+    const first = await worker.run({ n: 1 }, limits);
+    const second = await worker.run({ n: 2 }, limits);
+    expect([first.message?.echo, second.message?.echo]).toEqual([1, 2]);
+    expect(second.message?.pid).toBe(first.message?.pid);
+    expect(second.killedFor).toBeUndefined();
+  });
+
+  test('a job that ends the child reports how; the next job gets a fresh child', async () => {
+    const first = await worker.run({ n: 1 }, limits);
+    const crashed = await worker.run({ n: 2, crash: true }, limits);
+    expect(crashed.message).toBeUndefined();
+    expect(crashed.exitCode).toBe(3);
+    expect(crashed.stderrTail).toMatch(/crashed on 2$/);
+    const after = await worker.run({ n: 3 }, limits);
+    expect(after.message?.echo).toBe(3);
+    expect(after.message?.pid).not.toBe(first.message?.pid);
+  });
+
+  test('a child that left between jobs is replaced before the next job', async () => {
+    const first = await worker.run({ n: 1 }, limits);
+    process.kill(first.message!.pid, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const next = await worker.run({ n: 2 }, limits);
+    expect(next.message?.echo).toBe(2);
+    expect(next.message?.pid).not.toBe(first.message?.pid);
+  });
+
+  test('the time limit is per job: a hung job is killed, with the child, and the next one runs', async () => {
+    await worker.run({ n: 1 }, limits);
+    const hung = await worker.run({ n: 2, spin: true }, { timeoutMs: 1500, memoryMb: 400 });
+    expect(hung.killedFor).toBe('timeout');
+    expect(hung.seconds).toBeLessThan(6);
+    const pid = hung.message?.pid;
+    expect(pid).toBeUndefined();
+    expect((await worker.run({ n: 3 }, limits)).message?.echo).toBe(3);
   });
 });

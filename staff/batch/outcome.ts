@@ -5,6 +5,7 @@
 import type { GradeReport, Group } from '../../grader/results.js';
 import type { SandboxMode } from '../../grader/sandbox/sandbox.js';
 import type { Status } from '../../grader/status.js';
+import type { BatchTiming } from './timing.js';
 
 export { STATUSES, type Status } from '../../grader/status.js';
 
@@ -28,6 +29,8 @@ export interface SubmissionOutcome {
   seconds: number;
   /** Peak resident memory of the child and its descendants. */
   peakRssMb: number;
+  /** Where the grade's time went (batch/timing.ts), when a grader child ran. */
+  timing?: BatchTiming;
   /** Where its code ran: bwrap, uid, or none (only with the TA's --no-sandbox). */
   sandbox?: SandboxMode;
   /** sha256 of the submission's files, so that --resume regrades a changed submission. */

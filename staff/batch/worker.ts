@@ -1,13 +1,20 @@
 /**
- * The child the batch starts per submission, run from the sandbox's copy of the grader: the judge. It
- * grades the sandbox's `submission/` with the single-submission grader (the batch type-checks the
- * files itself, with a checker kept from one submission to the next), whose suites
- * ask the sandboxed candidate for numbers, and hands the report back over the IPC channel, which the
- * candidate does not inherit (and, under bubblewrap, cannot see: it lives in its own PID namespace).
+ * The child the batch starts per job slot, run from the batch's copy of the grader: the judge. For each
+ * job it grades one submission folder with the single-submission grader (the batch type-checks the
+ * files itself, with a checker kept from one submission to the next), whose suites (a fresh Jest
+ * process per submission) ask the sandboxed candidate for numbers, and hands the report back over the
+ * IPC channel, which the candidate does not inherit (and, under bubblewrap, cannot see: it lives in its
+ * own PID namespace). No submission code runs here, so one child serves many submissions in turn and
+ * pays Node's, tsx's and its modules' start-up once; it leaves when the batch closes the channel.
  */
 import { gradeSubmission } from '../../grader/grade.js';
 import type { GradeReport } from '../../grader/results.js';
 import type { SandboxMode } from '../../grader/sandbox/sandbox.js';
+import { seconds, type WorkerTiming } from './timing.js';
+
+/** When this process was ready for its first job (ms since it started). */
+const readyAt = performance.now();
+let jobsDone = 0;
 
 export interface WorkerJob {
   submissionDir: string;
@@ -20,7 +27,8 @@ export interface WorkerJob {
   candidateMemoryMb: number;
 }
 
-export type WorkerMessage = { kind: 'report'; report: GradeReport } | { kind: 'error'; message: string };
+export type WorkerMessage =
+  { kind: 'report'; report: GradeReport; timing: WorkerTiming } | { kind: 'error'; message: string };
 
 function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, undefined, {}, () => resolve()));
@@ -31,9 +39,11 @@ if (!process.send) {
   process.exit(2);
 }
 
-process.once('message', (job: WorkerJob) => {
+process.on('message', (job: WorkerJob) => {
   void (async () => {
     try {
+      const workerStartS = jobsDone++ === 0 ? seconds(readyAt) : 0;
+      const graded = performance.now();
       // half the time left: after a hang the grader reruns each unfinished suite with its own limit
       const report = await gradeSubmission(job.submissionDir, {
         hiddenFixturesDir: job.hiddenFixturesDir,
@@ -43,10 +53,12 @@ process.once('message', (job: WorkerJob) => {
         candidateMemoryMb: job.candidateMemoryMb,
         typecheck: false,
       });
-      await send({ kind: 'report', report });
+      const timing = { workerStartS, gradeS: seconds(performance.now() - graded) };
+      await send({ kind: 'report', report, timing });
     } catch (error) {
       await send({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
     }
-    process.disconnect();
   })();
 });
+// the batch closed the channel: no more jobs
+process.on('disconnect', () => process.exit(0));

@@ -1,7 +1,13 @@
 /**
  * The side-by-side harness: alternation and ratios, the message when PyTorch is missing, and (where
- * PyTorch is installed) that each baseline starts, answers and stops. Timings themselves are not tested.
+ * PyTorch is installed) that each baseline starts, answers and stops; the batch bench's split and its
+ * submissions. Timings themselves are not tested.
  */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { SubmissionOutcome } from '../batch/outcome.js';
+import { formatBatchBench, medianSplit, splitOf, writeMixedSubmissions } from './batch.js';
 import { findPyTorch, INSTALL_HINT, PyTorchBaseline } from './pytorch.js';
 import { alternate, median, ratios, summary } from './side-by-side.js';
 
@@ -28,6 +34,72 @@ describe('side by side', () => {
     expect(text).toContain('PyTorch   not measured');
     expect(text).toContain(INSTALL_HINT);
     expect(text).not.toMatch(/ratio +[0-9]/);
+  });
+});
+
+describe('batch', () => {
+  /** A graded record with the timings the batch and the grade write. */
+  const graded = (seconds: number, typecheckS: number, judgeS: number, cpuS = 5): SubmissionOutcome => ({
+    id: `s${seconds}`,
+    source: `s${seconds}`,
+    status: 'graded',
+    score: 100,
+    maxScore: 100,
+    groups: [],
+    seconds,
+    peakRssMb: 700,
+    timing: { prepareS: 0.5, workerStartS: 0, typecheckS, gradeS: judgeS + 3, cpuS },
+    report: {
+      submission: 'x',
+      score: 100,
+      maxScore: 100,
+      groups: [],
+      tests: [],
+      notes: [],
+      status: 'graded',
+      facts: {},
+      timing: { totalS: judgeS + 3, judgeS, candidateStartS: 1, callsS: 2, starts: 1, calls: 111 },
+    },
+  });
+
+  test("start-up is what judge and candidate leave of a submission's wall time; the type check runs alongside", () => {
+    expect(splitOf(graded(9.5, 2, 3))).toEqual({
+      wallS: 10,
+      startupS: 4,
+      typecheckS: 2,
+      judgeS: 3,
+      candidateS: 3,
+      cpuS: 5,
+    });
+  });
+
+  test('each phase is its median over the submissions with timings; rows without timings do not count', () => {
+    const unreadable: SubmissionOutcome = { ...graded(0, 0, 0), status: 'unreadable', score: 0 };
+    delete unreadable.timing;
+    delete unreadable.report;
+    const outcomes = [graded(9.5, 2, 3, 4), graded(7.5, 1, 2, 6), graded(20.5, 9, 4, 8), unreadable];
+    expect(medianSplit(outcomes)).toEqual({
+      count: 3,
+      split: { wallS: 10, startupS: 4, typecheckS: 2, judgeS: 3, candidateS: 3, cpuS: 6 },
+    });
+    expect(medianSplit([unreadable])).toBeUndefined();
+    const text = formatBatchBench(outcomes, 60, { before: '1.00 1.00 1.00', after: '2.00 1.00 1.00' });
+    expect(text).toContain('4 submissions in 60.0 s wall: 4.0 per minute');
+    expect(text).toContain('statuses: graded 3, unreadable 1');
+    expect(text).toContain('points: 300 in all');
+    expect(text).toMatch(/type check +2\.00 s/);
+  });
+
+  test('the mix is 20 submissions, each a folder the batch reads', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ex5-bench-mix-'));
+    try {
+      const names = await writeMixedSubmissions(dir);
+      expect(names).toHaveLength(20);
+      expect((await readdir(dir)).sort()).toEqual([...names].sort());
+      expect(await readdir(path.join(dir, 'partial-missing'))).not.toContain('generation.ts');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * npm run bench -- gpt|mixture|grade|all [options]: our speed side by side with PyTorch's (gpt, mixture:
- * alternating runs in one session, medians and their ratio) and the time of a whole grade. Figures only;
- * nothing here passes or fails on time.
+ * npm run bench -- gpt|mixture|grade|batch|all [options]: our speed side by side with PyTorch's (gpt,
+ * mixture: alternating runs in one session, medians and their ratio), the time of a whole grade, and a
+ * TA's batch's throughput. Figures only; nothing here passes or fails on time.
  */
 import os from 'node:os';
 import { Argument, InvalidArgumentError } from 'commander';
@@ -22,6 +22,7 @@ interface Options {
   runs: number;
   submission: string;
   pytorch: boolean;
+  jobs: number;
 }
 
 /** Which benchmark each option belongs to, so that a misplaced one is an error, not silently ignored. */
@@ -29,6 +30,7 @@ const OPTIONS_OF: Record<string, string[]> = {
   gpt: ['pairs', 'steps', 'warmup', 'batch', 'profile', 'profileShapes', 'pytorch'],
   mixture: ['pairs', 'epochs', 'ks', 'model', 'pytorch'],
   grade: ['runs', 'submission'],
+  batch: ['jobs'],
   all: [],
 };
 
@@ -42,12 +44,13 @@ function kList(value: string): number[] {
 
 const program = command(
   'bench',
-  'Our speed beside PyTorch’s (alternating runs, medians, ratios) and a whole grade.',
+  'Our speed beside PyTorch’s (alternating runs, medians, ratios), a whole grade, a batch’s throughput.',
   [
     'npm run bench -- all',
     'npm run bench -- gpt --pairs 5 --profile',
     'npm run bench -- mixture --ks 33 --epochs 10',
     'npm run bench -- grade --runs 5',
+    'npm run bench -- batch --jobs 2',
   ],
 )
   .addArgument(new Argument('[benchmark]', 'which benchmark').choices(Object.keys(OPTIONS_OF)).default('all'))
@@ -62,7 +65,8 @@ const program = command(
   .option('--model <gmm|umm>', 'mixture: which model', 'gmm')
   .option('--runs <n>', 'grade: whole-process runs', positiveInteger, 3)
   .option('--submission <dir>', 'grade: the submission graded', 'reference')
-  .option('--no-pytorch', 'gpt, mixture: our side only');
+  .option('--no-pytorch', 'gpt, mixture: our side only')
+  .option('--jobs <n>', 'batch: submissions graded at once', positiveInteger, 2);
 
 await runCommand<Options>(program, async (options, [benchmark = 'all']) => {
   const given = Object.keys(options).filter((name) => program.getOptionValueSource(name) === 'cli');
@@ -80,6 +84,7 @@ await runCommand<Options>(program, async (options, [benchmark = 'all']) => {
   const { benchGpt } = await import('./gpt.js');
   const { benchMixture } = await import('./mixture.js');
   const { benchGrade } = await import('./grade.js');
+  const { benchBatch } = await import('./batch.js');
   await initBackend();
   process.stdout.write(`bench ${benchmark}, ${new Date().toISOString()}, ${machine()}\n\n`);
   const all = benchmark === 'all';
@@ -88,6 +93,8 @@ await runCommand<Options>(program, async (options, [benchmark = 'all']) => {
   if (benchmark === 'mixture' || all) await benchMixture({ ...options, pairs: options.pairs ?? 3 });
   if (all) process.stdout.write('\n');
   if (benchmark === 'grade' || all) await benchGrade(options);
+  if (all) process.stdout.write('\n');
+  if (benchmark === 'batch' || all) await benchBatch(options);
 });
 
 function machine(): string {
