@@ -122,7 +122,7 @@ await runCommand<Options>(program, async (values, [submissionsArgument]) => {
     return undefined;
   });
   if (result === undefined) return 130; // 128 + SIGINT, as shells report an interrupted command
-  await writeBatchResults(resultsDir, result.outcomes);
+  await writeBatchResults(resultsDir, result.outcomes, result.skipped);
   process.stdout.write(`${formatSummary(result.outcomes, result)}\n`);
   process.stdout.write(`results: ${resultsDir}/index.html, gradebook.csv, results.json, feedback/\n`);
 

@@ -12,6 +12,7 @@ import type { BatchResult } from './batch.js';
 import { formatStatusLines, STATUSES } from '../../grader/status.js';
 import { writeHtmlPages } from './html/pages.js';
 import type { SubmissionOutcome } from './outcome.js';
+import type { SkippedEntry } from './submissions.js';
 
 export const GRADEBOOK_COLUMNS = [
   'id',
@@ -61,7 +62,11 @@ function stripColour(text: string): string {
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }
 
-export async function writeBatchResults(resultsDir: string, outcomes: SubmissionOutcome[]): Promise<void> {
+export async function writeBatchResults(
+  resultsDir: string,
+  outcomes: SubmissionOutcome[],
+  skipped: readonly SkippedEntry[] = [],
+): Promise<void> {
   await mkdir(path.join(resultsDir, 'feedback'), { recursive: true, mode: 0o700 });
   await chmod(resultsDir, 0o700); // the TA's alone
   await writeFile(path.join(resultsDir, 'gradebook.csv'), formatGradebook(outcomes));
@@ -72,7 +77,7 @@ export async function writeBatchResults(resultsDir: string, outcomes: Submission
   for (const outcome of outcomes) {
     await writeFile(path.join(resultsDir, 'feedback', `${outcome.id}.txt`), formatFeedback(outcome));
   }
-  await writeHtmlPages(resultsDir, outcomes);
+  await writeHtmlPages(resultsDir, outcomes, skipped);
 }
 
 /** Counts of scores in ten equal bins of the maximum, as bars. */

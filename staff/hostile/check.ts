@@ -171,7 +171,7 @@ async function gradeAll(
       typecheck: options.typecheck,
       ...(options.path === 'uid' ? { sandbox: 'uid' as const } : {}),
     });
-    await writeBatchResults(resultsDir, result.outcomes);
+    await writeBatchResults(resultsDir, result.outcomes, result.skipped);
     return result.outcomes;
   }
   await mkdir(resultsDir, { recursive: true, mode: 0o700 });

@@ -1,11 +1,13 @@
 /**
  * The TA's index.html at the results folder's root: how many submissions ended in each status, the
- * score histogram, the submissions that got no full verdict with why, the slowest, and every
+ * score histogram, the submissions that got no full verdict with why, the entries of the submissions
+ * folder that were no submission (skipped) with why, the slowest, and every
  * submission with its points and a link to its feedback page. Links are relative, so the folder can be
  * zipped and moved.
  */
 import { GROUPS } from '../../../grader/results.js';
 import type { SubmissionOutcome } from '../outcome.js';
+import type { SkippedEntry } from '../submissions.js';
 import { histogramSvg } from './histogram.js';
 import { feedbackHref, html, page, statusBadge, type Html } from './html.js';
 
@@ -13,7 +15,10 @@ import { feedbackHref, html, page, statusBadge, type Html } from './html.js';
 const STATUS_ORDER = ['graded', 'compile-error', 'crashed', 'timeout', 'out-of-memory', 'unreadable'];
 const SLOWEST = 10;
 
-export function indexPage(outcomes: readonly SubmissionOutcome[]): string {
+export function indexPage(
+  outcomes: readonly SubmissionOutcome[],
+  skipped: readonly SkippedEntry[] = [],
+): string {
   const failed = outcomes.filter((outcome) => outcome.status !== 'graded');
   const graded = outcomes.filter((outcome) => outcome.status === 'graded');
   // a row whose grade never started (unreadable) took no time: no place among the slowest
@@ -36,6 +41,7 @@ export function indexPage(outcomes: readonly SubmissionOutcome[]): string {
     ${histogramSvg(outcomes)}
     <h2 id="failed">Not graded (${failed.length})</h2>
     ${failed.length > 0 ? failedTable(failed) : html`<p class="meta">Every submission was graded.</p>`}
+    ${skipped.length > 0 ? skippedTable(skipped) : ''}
     <h2 id="slowest">Slowest ${slowest.length}</h2>
     ${slowest.length > 0 ? slowestTable(slowest) : html`<p class="meta">No grade ran.</p>`}
     <h2 id="all">All submissions</h2>
@@ -85,6 +91,23 @@ function failedTable(failed: readonly SubmissionOutcome[]): Html {
         </tr>`,
     )}
   </table>`;
+}
+
+function skippedTable(skipped: readonly SkippedEntry[]): Html {
+  return html`<h2 id="skipped">Skipped (${skipped.length})</h2>
+    <table class="skipped">
+      <tr>
+        <th>entry of the submissions folder</th>
+        <th>why it is no submission</th>
+      </tr>
+      ${skipped.map(
+        (entry) =>
+          html`<tr>
+            <td>${entry.name}</td>
+            <td class="reason">${entry.reason}</td>
+          </tr>`,
+      )}
+    </table>`;
 }
 
 function slowestTable(slowest: readonly SubmissionOutcome[]): Html {

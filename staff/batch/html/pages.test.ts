@@ -213,6 +213,22 @@ describe('the batch pages', () => {
     expect(indexPage(OUTCOMES)).toContain('&#60;/style&#62;&#60;script&#62;alert(2)&#60;/script&#62;');
   });
 
+  test('the index lists what the submissions folder held that was no submission, with why, as text', () => {
+    const skipped = [
+      { name: 'notes.txt', reason: 'not a submission: a file that is not a zip' },
+      { name: '<img src=x onerror=alert(4)>.zip', reason: 'not a zip: end of central directory not found' },
+    ];
+    const index = indexPage(OUTCOMES, skipped);
+    const table = index.slice(index.indexOf('<h2 id="skipped">'), index.indexOf('<h2 id="slowest">'));
+    expect(table).toContain('Skipped (2)');
+    expect(table).toContain('notes.txt');
+    expect(table).toContain('not a submission: a file that is not a zip');
+    expect(table).toContain('&#60;img src=x onerror=alert(4)&#62;.zip');
+    expect(index).not.toContain('<img');
+    // nothing skipped: no section at all
+    expect(indexPage(OUTCOMES)).not.toContain('id="skipped"');
+  });
+
   test('the index counts each status, lists the failed with why and the slowest first', () => {
     const index = indexPage(OUTCOMES);
     const count = (status: string) =>

@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SubmissionOutcome } from '../outcome.js';
+import type { SkippedEntry } from '../submissions.js';
 import { feedbackPage } from './feedback.js';
 import { indexPage } from './overview.js';
 
@@ -15,12 +16,13 @@ export const INDEX_PAGE = 'index.html';
 export async function writeHtmlPages(
   resultsDir: string,
   outcomes: readonly SubmissionOutcome[],
+  skipped: readonly SkippedEntry[] = [],
 ): Promise<string> {
   for (const outcome of outcomes) {
     // beside feedback/<id>.txt; IDs are letters, digits, '.', '_' and '-' (submissions.ts), so safe names
     await writeFile(path.join(resultsDir, 'feedback', `${outcome.id}.html`), feedbackPage(outcome));
   }
   const index = path.join(resultsDir, INDEX_PAGE);
-  await writeFile(index, indexPage(outcomes));
+  await writeFile(index, indexPage(outcomes, skipped));
   return index;
 }
