@@ -68,7 +68,7 @@ describe('a submission whose process ends', () => {
       expect(failed.length).toBeGreaterThan(0);
       for (const test of failed)
         expect(test.reason).toMatch(
-          /^the submission's process ended \(exit code 3\): last output: (.* \| )?gmm\.ts says goodbye$/,
+          /^the submission's process ended \(exit code 3; last output: (.* \| )?gmm\.ts says goodbye\)$/,
         );
       expect(report).toMatchObject({ status: 'graded', score: 0 });
     } finally {

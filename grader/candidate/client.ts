@@ -10,7 +10,7 @@ import { appendFileSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { PROJECT_ROOT } from '../../harness/submission.js';
-import { killTree, processTree, residentMb } from '../sandbox/process-tree.js';
+import { describeEnding, killTree, processTree, residentMb } from '../sandbox/process-tree.js';
 import {
   candidateLaunch,
   chooseSandbox,
@@ -157,12 +157,8 @@ class Running {
   private describeEnd(code: number | null, signal: NodeJS.Signals | null): CandidateEnd {
     if (heapExhausted(this.stderrTail))
       return { kind: 'out-of-memory', reason: `${OUT_OF_MEMORY} (JavaScript heap out of memory)` };
-    const how = signal ? `killed by ${signal}` : `exit code ${code}`;
-    const last = lastLines(this.stderrTail) || lastLines(this.stdoutTail);
-    return {
-      kind: 'ended',
-      reason: `the submission's process ended (${how}): ${last ? `last output: ${last}` : 'no output'}`,
-    };
+    const ending = describeEnding(code, signal, [this.stderrTail, this.stdoutTail]);
+    return { kind: 'ended', reason: `the submission's process ended (${ending})` };
   }
 
   private receive(chunk: Buffer): void {
@@ -339,15 +335,4 @@ let forThisFile: Candidate | undefined;
 export function candidate(): Candidate {
   forThisFile ??= new Candidate(candidateOptionsFromEnv());
   return forThisFile;
-}
-
-/** The last few non-empty lines of a process's output, on one line. */
-function lastLines(text: string, count = 3): string {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .slice(-count)
-    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line))
-    .join(' | ');
 }

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PROJECT_ROOT } from '../../harness/submission.js';
+import { describeEnding } from '../sandbox/process-tree.js';
 import { killAllOf, removeFilesOf, type SandboxMode } from '../sandbox/sandbox.js';
 
 export interface RawTest {
@@ -100,22 +101,10 @@ async function runJest(
 ): Promise<{ suites: RawSuite[]; timedOut: boolean; ending: string }> {
   const { code, signal, timedOut, output, results } = await spawnJest(options, suiteFiles, timeoutMs);
   const suites = parseLines(results);
-  const ending = describeEnding(code, signal, output);
+  const ending = describeEnding(code, signal, [output], 5);
   if (suites.length === 0 && !timedOut)
     throw new GradingRunError(`the grader's Jest run produced no results (${ending})`);
   return { suites, timedOut, ending };
-}
-
-/** How a process ended: its signal or exit code, and its last lines of output. */
-export function describeEnding(code: number | null, signal: NodeJS.Signals | null, output: string): string {
-  const how = signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`;
-  const lines = output
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .slice(-5)
-    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line));
-  return `${how}; ${lines.length > 0 ? `last output: ${lines.join(' | ')}` : 'no output'}`;
 }
 
 /** The reporter's lines (tests and finished files) grouped into suites, in order of appearance. */

@@ -82,3 +82,29 @@ export function killTree(root: number, tree: number[]): void {
     }
   }
 }
+
+/** The last `count` non-empty lines of a process's output, each cut at 200 characters. */
+export function lastLines(output: string, count: number): string[] {
+  return output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .slice(-count)
+    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line));
+}
+
+/**
+ * How a process ended, for a reason line: its signal or exit code, then the last lines of the first of
+ * `outputs` (stderr before stdout) that has any: `exit code 1; last output: a | b`, `killed by SIGKILL;
+ * no output`.
+ */
+export function describeEnding(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  outputs: readonly string[],
+  count = 3,
+): string {
+  const how = signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`;
+  const lines = outputs.map((output) => lastLines(output, count)).find((found) => found.length > 0) ?? [];
+  return `${how}; ${lines.length > 0 ? `last output: ${lines.join(' | ')}` : 'no output'}`;
+}

@@ -67,7 +67,7 @@ describe('TypeCheckProcess', () => {
       const check = process.check({ 'gmm.ts': '' });
       await expect(check).rejects.toThrow(TypeCheckError);
       await expect(check).rejects.toThrow(
-        /^the type checker ended \(exit code 1\); last output: .*tsconfig\.json/,
+        /^the type checker ended \(exit code 1; last output: .*tsconfig\.json/,
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

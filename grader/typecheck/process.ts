@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
+import { describeEnding } from '../sandbox/process-tree.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import type { SourceTexts } from './checker.js';
 
@@ -100,9 +101,7 @@ export class TypeCheckProcess {
     });
     child.on('error', (error) => this.fail(child, `the type checker cannot start: ${error.message}`));
     child.on('close', (code, signal) => {
-      const how = signal ? `killed by ${signal}` : `exit code ${code ?? 'unknown'}`;
-      const last = lastLines(this.output);
-      this.fail(child, `the type checker ended (${how}); ${last ? `last output: ${last}` : 'no output'}`);
+      this.fail(child, `the type checker ended (${describeEnding(code, signal, [this.output])})`);
     });
     // an idle checker must not keep the grader's process alive
     child.unref();
@@ -121,15 +120,6 @@ export class TypeCheckProcess {
     }
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-}
-
-function lastLines(text: string, count = 3): string {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .slice(-count)
-    .join(' | ');
 }
 
 /**

@@ -131,7 +131,7 @@ describe('a batch of folders and zips', () => {
     expect(outcome('hog').reason).toMatch(/killed at \d+ MB \(limit 700 MB\)/);
     // what ended the process, and its last output or that there was none
     expect(outcome('exit').reason).toMatch(
-      /^grader exited \(exit code 0\) without a report; (last output: .+|no output)$/,
+      /^grader exited without a report \(exit code 0; (last output: .+|no output)\)$/,
     );
   });
 

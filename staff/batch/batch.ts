@@ -21,6 +21,7 @@ import {
   type StatusVerdict,
 } from '../../grader/status.js';
 import { TypeCheckProcess, type TypeCheckResult } from '../../grader/typecheck/process.js';
+import { describeEnding } from '../../grader/sandbox/process-tree.js';
 import { addSubmission, createSandbox, disposeSandbox, type Sandbox } from './sandbox.js';
 import { seconds } from './timing.js';
 import {
@@ -422,20 +423,7 @@ export function crashReason(run: {
   stderrTail: string;
   stdoutTail: string;
 }): string {
-  const ended = run.signal ? `killed by ${run.signal}` : `exit code ${run.exitCode ?? 'unknown'}`;
-  const lines = lastLines(run.stderrTail, 3);
-  const output = lines.length > 0 ? lines : lastLines(run.stdoutTail, 3);
-  const said = output.length > 0 ? `last output: ${output.join(' | ')}` : 'no output';
-  return `grader exited (${ended}) without a report; ${said}`;
-}
-
-function lastLines(text: string, count: number): string[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .slice(-count)
-    .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line));
+  return `grader exited without a report (${describeEnding(run.exitCode, run.signal, [run.stderrTail, run.stdoutTail])})`;
 }
 
 function round(value: number, digits: number): number {

@@ -113,7 +113,7 @@ const OUTCOMES: SubmissionOutcome[] = [
   ungraded('4567890', 'timeout', 'killed after 600 s', 600.1),
   ungraded('5678901', 'unreadable', 'ex5-5678901.tar.gz: a .tar.gz archive, not a zip'),
   {
-    ...ungraded('x.y-z_1', 'crashed', 'grader exited (exit code 1) without a report; no output', 3),
+    ...ungraded('x.y-z_1', 'crashed', 'grader exited without a report (exit code 1; no output)', 3),
     name: 'Grace',
   },
 ];
