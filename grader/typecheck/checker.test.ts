@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import { SubmissionTypeChecker } from './checker.js';
-import { TypeCheckCache, TypeCheckError, TypeCheckProcess } from './process.js';
+import { TypeCheckError, TypeCheckProcess } from './process.js';
 
 const TRAINING = [
   "import type { Rng } from '../lib/random.js';",
@@ -80,28 +80,4 @@ describe('TypeCheckProcess', () => {
       'the type check did not finish within 0.01 s',
     );
   }, 60_000);
-});
-
-describe('TypeCheckCache', () => {
-  test('gives back what was checked, and nothing once the files, lib/ or the config change', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ex5-typecheck-cache-'));
-    try {
-      mkdirSync(path.join(root, 'lib'));
-      writeFileSync(path.join(root, 'lib', 'random.ts'), 'export const seed = 42;\n');
-      writeFileSync(path.join(root, 'tsconfig.json'), '{}');
-      const texts = { 'gmm.ts': "const x: number = 'a';\n" };
-      const errors = ["gmm.ts:1:7 TS2322: Type 'string' is not assignable to type 'number'."];
-      expect(new TypeCheckCache(root).get(texts)).toBeUndefined();
-      new TypeCheckCache(root).set(texts, errors);
-      expect(new TypeCheckCache(root).get(texts)).toEqual(errors);
-      expect(new TypeCheckCache(root).get({ 'gmm.ts': 'const x = 1;\n' })).toBeUndefined();
-      writeFileSync(path.join(root, 'lib', 'random.ts'), 'export const seed = 43;\n');
-      expect(new TypeCheckCache(root).get(texts)).toBeUndefined();
-      new TypeCheckCache(root).set(texts, errors);
-      writeFileSync(path.join(root, 'tsconfig.json'), '{ "compilerOptions": { "strict": false } }');
-      expect(new TypeCheckCache(root).get(texts)).toBeUndefined();
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
-  });
 });

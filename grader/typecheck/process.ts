@@ -4,8 +4,7 @@
  * with how it ended (signal or exit code, last lines of output), and the next check starts a new one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SUBMISSION_FILES } from '../../lib/contract.js';
 import { describeEnding } from '../sandbox/process-tree.js';
@@ -122,81 +121,19 @@ export class TypeCheckProcess {
   }
 }
 
-/**
- * Type errors already found, by everything a check depends on: the files' text, the project's lib/,
- * tsconfig.json, the lock file (the declarations' versions) and TypeScript's own version. So
- * `npm run pack` right after `npm run grade`, or a grade of files that did not change, starts no
- * checker. Kept in node_modules/.cache, where tools keep theirs; a cache that cannot be written is
- * no cache.
- */
-export class TypeCheckCache {
-  private readonly dir: string;
-  private project?: string;
-
-  constructor(private readonly projectRoot: string = PROJECT_ROOT) {
-    this.dir = path.join(projectRoot, 'node_modules', '.cache', 'ex5-typecheck');
-  }
-
-  get(texts: SourceTexts): string[] | undefined {
-    try {
-      const errors: unknown = JSON.parse(readFileSync(this.file(texts), 'utf8'));
-      return Array.isArray(errors) && errors.every((error) => typeof error === 'string') ? errors : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  set(texts: SourceTexts, errors: string[]): void {
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(this.file(texts), JSON.stringify(errors));
-    } catch {
-      // read-only or missing node_modules: the next grade checks again
-    }
-  }
-
-  private file(texts: SourceTexts): string {
-    const hash = createHash('sha256').update(this.projectKey());
-    for (const name of Object.keys(texts).sort()) hash.update(`\0${name}\0${texts[name]}`);
-    return path.join(this.dir, `${hash.digest('hex')}.json`);
-  }
-
-  /** What every check of this project depends on besides the submission. */
-  private projectKey(): string {
-    if (this.project !== undefined) return this.project;
-    const hash = createHash('sha256');
-    const add = (file: string) => {
-      hash.update(`\0${file}\0`);
-      if (existsSync(file)) hash.update(readFileSync(file));
-    };
-    for (const name of ['tsconfig.json', 'package-lock.json', 'node_modules/typescript/package.json'])
-      add(path.join(this.projectRoot, name));
-    const lib = path.join(this.projectRoot, 'lib');
-    for (const entry of readdirSync(lib, { recursive: true, encoding: 'utf8' }).sort())
-      if (entry.endsWith('.ts')) add(path.join(lib, entry));
-    this.project = hash.digest('hex');
-    return this.project;
-  }
-}
-
 /** A check's outcome: the type errors, or why there are none to give. */
 export type TypeCheckResult = { errors: string[] } | { failed: string };
 
 /**
- * A submission's check as `npm run grade` runs it: found in the cache, else in a checker of its own,
- * started now and closed by `close` (which a finished grade calls either way).
+ * A submission's check as `npm run grade` and `npm run pack` run it: in a checker of its own, started
+ * now, beside the judge, and closed by `close` (which a finished grade calls either way). Nothing is
+ * cached: a cache would be written into the project by every grade, and a stale entry could decide a
+ * status; the check costs about a second, alongside the grade.
  */
 export function typeCheckSubmission(dir: string): { result: Promise<TypeCheckResult>; close(): void } {
-  const texts = readSubmissionTexts(dir);
-  const cache = new TypeCheckCache();
-  const known = cache.get(texts);
-  if (known) return { result: Promise.resolve({ errors: known }), close: () => {} };
   const checker = new TypeCheckProcess();
-  const result = checker.check(texts).then(
-    (errors): TypeCheckResult => {
-      cache.set(texts, errors);
-      return { errors };
-    },
+  const result = checker.check(readSubmissionTexts(dir)).then(
+    (errors): TypeCheckResult => ({ errors }),
     (error: Error): TypeCheckResult => ({ failed: error.message }),
   );
   return { result, close: () => checker.close() };
