@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from '../../harness/submission.js';
 import { snapshotProject } from '../hostile/snapshot.js';
 import { runScript } from '../testing/run-script.js';
 import { recordPath, runBatch, type BatchResult } from './batch.js';
+import { SUBMISSION_PREFIX } from './sandbox.js';
 import type { SubmissionOutcome } from './outcome.js';
 import { hashTree, treeDifferences } from './tree-hash.js';
 import { formatGradebook, formatHistogram, writeBatchResults } from './writers.js';
@@ -164,6 +165,11 @@ describe('a batch of folders and zips', () => {
       submissions: SubmissionOutcome[];
     };
     expect(json.submissions.find((o) => o.id === 'zipped')!.report!.tests[0]).toMatchObject({ points: 7 });
+    // what was handed in, never the batch's temporary folders
+    expect(json.submissions.find((o) => o.id === 'zipped')!.report!.submission).toBe('ex5-zipped.zip');
+    const text = readFileSync(path.join(results, 'results.json'), 'utf8');
+    expect(text).not.toContain('ex5-sandbox-');
+    expect(text).not.toContain(SUBMISSION_PREFIX);
     const feedback = readFileSync(path.join(results, 'feedback', 'zipped.txt'), 'utf8');
     expect(feedback).toMatch(/status: graded/);
     expect(feedback).toMatch(/points below 10/);

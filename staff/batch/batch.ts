@@ -239,7 +239,10 @@ export async function gradeSource(
     const reason = error.message.replaceAll(`${path.dirname(source.path)}${path.sep}`, '');
     return { ...base, ...noReport(statusOf({ unreadable: reason })) };
   }
-  return { ...base, ...(await gradeFiles(files, options, context)), fingerprint: fingerprint(files) };
+  const graded = await gradeFiles(files, options, context);
+  // the report names what the student handed in, not the batch's temporary folder it was graded in
+  if (graded.report) graded.report.submission = base.source;
+  return { ...base, ...graded, fingerprint: fingerprint(files) };
 }
 
 /**
