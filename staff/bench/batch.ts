@@ -10,7 +10,6 @@
  *
  *   npm run bench -- batch [--jobs 2]
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,6 +18,7 @@ import { SUBMISSION_FILES } from '../../lib/contract.js';
 import { PROJECT_ROOT } from '../../harness/submission.js';
 import type { SubmissionOutcome } from '../batch/outcome.js';
 import { loadMutants, REFERENCE_DIR, writeMutant } from '../mutants/mutants.js';
+import { timed } from './grade.js';
 import { median } from './side-by-side.js';
 
 const SKELETON_DIR = path.join(PROJECT_ROOT, 'skeleton');
@@ -119,16 +119,6 @@ export async function writeMixedSubmissions(dir: string): Promise<string[]> {
   return names;
 }
 
-/** CPU seconds (user + system) of this process's waited-for descendants, from /proc. */
-function childrenCpuSeconds(): number | undefined {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
 function load(): string {
   return os
     .loadavg()
@@ -150,40 +140,20 @@ export async function benchBatch(options: BatchBenchOptions): Promise<void> {
       `Batch: npm run grade:batch -- (${names.length} mixed submissions) --jobs ${options.jobs}, default sandbox\n`,
     );
     const loadBefore = load();
-    const cpuBefore = childrenCpuSeconds();
-    const started = performance.now();
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'staff/batch/cli.ts',
-        submissions,
-        '--out',
-        results,
-        '--jobs',
-        String(options.jobs),
-      ],
-      {
-        cwd: PROJECT_ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, FORCE_COLOR: '0' },
-        maxBuffer: 64 * 2 ** 20,
-      },
-    );
-    const wallS = (performance.now() - started) / 1000;
-    const cpuAfter = childrenCpuSeconds();
+    const run = timed(['staff/batch/cli.ts', submissions, '--out', results, '--jobs', String(options.jobs)]);
     if (run.status !== 0)
-      throw new Error(`bench batch: grade:batch failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+      throw new Error(`bench batch: grade:batch failed (exit ${run.status}):\n${run.output}`);
     const { submissions: outcomes } = JSON.parse(
       readFileSync(path.join(results, 'results.json'), 'utf8'),
     ) as {
       submissions: SubmissionOutcome[];
     };
-    process.stdout.write(`${formatBatchBench(outcomes, wallS, { before: loadBefore, after: load() })}\n`);
-    if (cpuBefore !== undefined && cpuAfter !== undefined)
+    process.stdout.write(
+      `${formatBatchBench(outcomes, run.seconds, { before: loadBefore, after: load() })}\n`,
+    );
+    if (run.cpuSeconds !== undefined)
       process.stdout.write(
-        `  CPU of the batch, its grader children and Jest (candidates not counted): ${(cpuAfter - cpuBefore).toFixed(1)} s\n`,
+        `  CPU of the batch, its grader children and Jest (candidates not counted): ${run.cpuSeconds.toFixed(1)} s\n`,
       );
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import { median } from './side-by-side.js';
 /** A line that reports a duration of a named part, e.g. "staging 0.4 s" or "suite gmm: 812 ms". */
 const TIMING_LINE = /\b(start-?up|staging|judge|candidate|suites?|timing|jest)\b.*\d\s*(ms|s)\b/i;
 
-interface Run {
+export interface Run {
   seconds: number;
   /** CPU seconds of the process tree (this process's children), where Linux tells it. */
   cpuSeconds?: number;
@@ -34,7 +34,8 @@ function childrenCpuSeconds(): number | undefined {
   }
 }
 
-function timed(args: string[]): Run {
+/** `node --import tsx ARGS` from the project root, with its wall and CPU time. */
+export function timed(args: string[]): Run {
   const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
   const run = spawnSync(process.execPath, ['--import', 'tsx', ...args], {

@@ -3,7 +3,8 @@
  * orders, other idioms), each a folder here holding some of the five submission files and ABOUT.md,
  * whose first line says what is different. The rest comes from reference/. They must score full marks on
  * every backend (`npm run grade:mutants`): a test that fails one of them fails a correct student.
- * Their files import `../lib/…` as a submission does, so they type-check only once assembled beside lib/.
+ * Their files import `../lib/…` as a submission does, so tsconfig.json leaves them out and the grader's
+ * submission checker (grader/typecheck/) checks them as it checks a hand-in.
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { readdirSync, readFileSync, statSync } from 'node:fs';

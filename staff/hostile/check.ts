@@ -37,6 +37,7 @@ import {
   type HostileCase,
 } from './corpus.js';
 import { snapshotProject } from './snapshot.js';
+import { pool } from '../pool.js';
 import { chooseSandbox, SandboxError } from '../../grader/sandbox/sandbox.js';
 
 export const HOSTILE_PATHS = ['batch', 'uid', 'grade', 'autograder'] as const;
@@ -272,16 +273,6 @@ function runNode(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
         : reject(new Error(`run_autograder exited ${code}: ${stderr.trim().split('\n').pop()}`)),
     );
   });
-}
-
-async function pool<T, R>(items: T[], jobs: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await run(items[i]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
-  return results;
 }
 
 /** Processes whose command line carries the daemon marker: none may outlive its grade. */

@@ -13,6 +13,7 @@ import chalk from 'chalk';
 import Table from 'cli-table3';
 import { command, positiveInteger, runCommand, userPath } from '../../harness/cli.js';
 import { gradeSubmission } from '../../grader/grade.js';
+import { pool } from '../pool.js';
 import type { GradeReport } from '../../grader/results.js';
 import {
   assembleEquivalent,
@@ -101,20 +102,6 @@ async function gradeEquivalents(equivalents: Equivalent[], jobs: number): Promis
   } finally {
     await Promise.all(assembled.map((dir) => rm(dir, { recursive: true, force: true })));
   }
-}
-
-/** Runs `work` over `items`, at most `jobs` at a time, keeping the order. */
-async function pool<T, R>(items: T[], jobs: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
-  return results;
 }
 
 interface Options {
